@@ -1,0 +1,9 @@
+from django.urls import path
+
+from lindung.core.views import placeholder
+
+app_name = "contacts"
+urlpatterns = [
+    path("", placeholder, name="list"),
+    path("new/", placeholder, name="create"),
+]

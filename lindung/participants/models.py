@@ -1,0 +1,196 @@
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lindung.core.models import TimeStampedModel
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Category(models.TextChoices):
+    INFORMAL = "informal", _("Informal worker (BPU)")
+    WAGE_EARNER = "wage_earner", _("Wage earner (PU)")
+    CONSTRUCTION = "construction", _("Construction worker (Jakon)")
+    MIGRANT = "migrant", _("Migrant worker (PMI)")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACTIVE = "active", _("Active")
+    NON_ACTIVE = "non_active", _("Non-active")
+    EXITED = "exited", _("Exited")
+    DECEASED = "deceased", _("Deceased")
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER_FORM = "paper_form", _("Signed paper form")
+    VERBAL = "verbal", _("Verbal, witnessed by the coordinator")
+    WHATSAPP = "whatsapp", _("Reply on WhatsApp")
+    SELF_SERVICE = "self_service", _("Self-registration form")
+
+
+class Participant(TimeStampedModel):
+    """A worker in the registry (REG-1). Scoped by ``coordinator``: the coordinator who
+    registered the worker or was assigned them later."""
+
+    SCOPE_FIELD = "coordinator"
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    family_card_number = models.CharField(_("family card number (KK)"), max_length=16, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    # Case- and space-folded name: drives the likely-duplicate check and name search.
+    name_key = models.CharField(max_length=150, db_index=True, editable=False)
+    birth_place = models.CharField(_("place of birth"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    address = models.TextField(_("address"))
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the village by the service so district filters and counts need no join.
+    district = models.ForeignKey(
+        "regions.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True, help_text=_("Stored as +62…"))
+    email = models.EmailField(_("email"), blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.INFORMAL)
+    declared_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"), null=True, blank=True)
+    community_group = models.ForeignKey(
+        "communities.CommunityGroup",
+        verbose_name=_("community group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="registered_participants",
+    )
+    registration_date = models.DateField(_("registration date"))
+    membership_number = models.CharField(_("membership number (KPJ)"), max_length=20, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    contact_consent = models.BooleanField(_("agrees to be contacted by WhatsApp/SMS"), default=False)
+    consent_method = models.CharField(_("how consent was given"), max_length=20, choices=ConsentMethod.choices, blank=True)
+    consent_at = models.DateTimeField(_("when consent was given"), null=True, blank=True)
+    possible_duplicate = models.BooleanField(_("likely duplicate"), default=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["name_key", "updated_at"])
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["full_name", "id"]
+        indexes = [
+            models.Index(fields=["coordinator", "full_name"], name="participant_coord_name"),
+            models.Index(fields=["full_name", "id"], name="participant_name_id"),
+            models.Index(fields=["district", "full_name"], name="participant_district_name"),
+            models.Index(fields=["village"], name="participant_village"),
+            models.Index(fields=["community_group"], name="participant_group"),
+            models.Index(fields=["status"], name="participant_status"),
+            models.Index(fields=["registration_date"], name="participant_reg_date"),
+            models.Index(fields=["name_key", "birth_date"], name="participant_dup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_nik(self) -> str:
+        """NIK with the birth date and serial hidden, for places that need no full number."""
+        return f"{self.nik[:6]}{'*' * 6}{self.nik[12:]}" if len(self.nik) == 16 else self.nik
+
+
+class PrivateStorage(LazyObject):
+    """File storage outside every public URL; read through scoped views only."""
+
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def document_path(instance: "IdentityDocument", filename: str) -> str:
+    # The stored name carries no personal data; the original name is kept in a column.
+    import uuid
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{instance.participant_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class DocumentKind(models.TextChoices):
+    KTP = "ktp", _("Identity card (KTP)")
+    KK = "kk", _("Family card (KK)")
+    OTHER = "other", _("Other document")
+
+
+class IdentityDocument(models.Model):
+    SCOPE_FIELD = "participant__coordinator"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=10, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Relationship(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Sibling")
+    OTHER = "other", _("Other")
+
+
+class FamilyMember(models.Model):
+    """Family members and heirs (ahli waris) of a participant."""
+
+    SCOPE_FIELD = "participant__coordinator"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="family_members")
+    full_name = models.CharField(_("full name"), max_length=150)
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    is_heir = models.BooleanField(_("heir (ahli waris)"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        ordering = ["relationship", "full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
