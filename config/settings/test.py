@@ -5,12 +5,14 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "tests-only"
+SECRET_KEY = "tests-only"  # noqa: S105 - test settings only
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _TMP = Path(tempfile.mkdtemp(prefix="lindung-test-"))
 MEDIA_ROOT = _TMP / "media"
 PRIVATE_MEDIA_ROOT = _TMP / "private"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

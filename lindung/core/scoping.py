@@ -10,6 +10,7 @@ else nothing. The filter is a single indexed column comparison, never a list of 
 from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -33,5 +34,5 @@ def get_scoped_or_404(user: "models.Model | AnonymousUser", queryset: "models.Qu
     """One object the user may see; "not yours" and "does not exist" both answer 404."""
     try:
         return scope_queryset(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import Promise
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
@@ -19,7 +20,7 @@ class Column:
     """A table column. ``sort`` is the ORM field it sorts by, or empty if not sortable."""
 
     key: str
-    label: str
+    label: "str | Promise"
     sort: str = ""
     css: str = ""
 
@@ -100,12 +101,14 @@ def build_table(
         sort = default_sort
     descending = sort.startswith("-")
     order_field = sortable[sort.lstrip("-")]
-    queryset = queryset.order_by(f"-{order_field}" if descending else order_field, f"-{tiebreak}" if descending else tiebreak)
+    queryset = queryset.order_by(
+        f"-{order_field}" if descending else order_field, f"-{tiebreak}" if descending else tiebreak
+    )
     per_page = parse_per_page(request.GET.get("per_page"))
     paginator = Paginator(queryset, per_page)
     if count is not None:
         # Let a caller supply a cheaper count (e.g. without the joins the rows need).
-        paginator.count = count(queryset)  # type: ignore[misc]
+        paginator.count = count(queryset)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:

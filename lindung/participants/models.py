@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -51,9 +50,7 @@ class Participant(TimeStampedModel):
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     address = models.TextField(_("address"))
-    village = models.ForeignKey(
-        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+    village = models.ForeignKey("regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
     # Copied from the village by the service so district filters and counts need no join.
     district = models.ForeignKey(
         "regions.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", editable=False
@@ -86,10 +83,14 @@ class Participant(TimeStampedModel):
         related_name="registered_participants",
     )
     registration_date = models.DateField(_("registration date"))
-    membership_number = models.CharField(_("membership number (KPJ)"), max_length=20, null=True, blank=True, unique=True)
+    membership_number = models.CharField(
+        _("membership number (KPJ)"), max_length=20, null=True, blank=True, unique=True
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     contact_consent = models.BooleanField(_("agrees to be contacted by WhatsApp/SMS"), default=False)
-    consent_method = models.CharField(_("how consent was given"), max_length=20, choices=ConsentMethod.choices, blank=True)
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
     consent_at = models.DateTimeField(_("when consent was given"), null=True, blank=True)
     possible_duplicate = models.BooleanField(_("likely duplicate"), default=False, db_index=True)
 
@@ -119,14 +120,10 @@ class Participant(TimeStampedModel):
         return f"{self.nik[:6]}{'*' * 6}{self.nik[12:]}" if len(self.nik) == 16 else self.nik
 
 
-class PrivateStorage(LazyObject):
-    """File storage outside every public URL; read through scoped views only."""
-
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
+def private_storage() -> Storage:
+    """File storage outside every public URL; files are read through scoped views only.
+    A callable, so settings (and tests) decide the folder at run time."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def document_path(instance: "IdentityDocument", filename: str) -> str:

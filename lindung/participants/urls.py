@@ -1,9 +1,17 @@
 from django.urls import path
 
-from lindung.core.views import placeholder
+from . import views
 
 app_name = "participants"
 urlpatterns = [
-    path("", placeholder, name="list"),
-    path("new/", placeholder, name="create"),
+    path("", views.participant_list, name="list"),
+    path("export.csv", views.participant_export_csv, name="export_csv"),
+    path("new/", views.participant_create, name="create"),
+    path("reassign/", views.participants_reassign_view, name="reassign"),
+    path("<int:pk>/", views.participant_detail, name="detail"),
+    path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/delete/", views.participant_delete_view, name="delete"),
+    path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
+    path("<int:pk>/documents/<int:doc_pk>/delete/", views.document_delete_view, name="document_delete"),
 ]

@@ -1,0 +1,248 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.models import Role, User
+from lindung.communities.models import CommunityGroup
+from lindung.core.scoping import scope_queryset
+from lindung.regions.models import Level, Region
+
+from .models import Category, ConsentMethod, DocumentKind, Participant, Sex, Status
+from .nik import clean_nik, parse_nik
+from .services import DUPLICATE_NIK_MESSAGE
+
+# Above this many districts a single select is unusable on a phone: narrow by regency.
+MAX_DISTRICT_OPTIONS = 300
+
+
+def coordinators() -> QuerySet[User]:
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("first_name", "username")
+
+
+def district_choices(user: User, regency_code: str | None = None) -> QuerySet[Region]:
+    districts = Region.objects.filter(level=Level.DISTRICT)
+    if regency_code:
+        return districts.filter(parent_id=regency_code)
+    if districts.count() <= MAX_DISTRICT_OPTIONS:
+        return districts
+    home = user.district.parent_id if user.district_id and user.district else None
+    return districts.filter(parent_id=home) if home else districts.none()
+
+
+def village_choices(district_code: str | None) -> QuerySet[Region]:
+    if not district_code:
+        return Region.objects.none()
+    return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code).order_by("name")
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ParticipantForm(forms.ModelForm):
+    """Registration and correction form. The service re-checks everything; the form's
+    job is to put each message beside its field."""
+
+    district = forms.ModelChoiceField(
+        label=_("District (kecamatan)"), queryset=Region.objects.none(), to_field_name="code"
+    )
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
+    document_ktp = forms.FileField(
+        label=_("Photo or PDF of the KTP"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    document_kk = forms.FileField(
+        label=_("Photo or PDF of the family card (KK)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "nik",
+            "full_name",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "family_card_number",
+            "address",
+            "village",
+            "phone",
+            "email",
+            "occupation",
+            "category",
+            "declared_income",
+            "community_group",
+            "coordinator",
+            "membership_number",
+            "status",
+            "contact_consent",
+            "consent_method",
+        ]
+        error_messages = {"nik": {"unique": _(DUPLICATE_NIK_MESSAGE)}}
+        widgets = {
+            "birth_date": DateInput(),
+            "sex": forms.RadioSelect,
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
+            "family_card_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 20}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "0812-3456-7890"}),
+            "declared_income": forms.NumberInput(attrs={"min": 0, "step": 1000}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        instance: Participant | None = kwargs.get("instance")
+        district_code = self._bound_value("district") or (instance.district_id if instance and instance.pk else None)
+        if district_code is None and user.district_id:
+            district_code = user.district_id
+        districts = district_choices(user)
+        if district_code and not districts.filter(pk=district_code).exists():
+            districts = Region.objects.filter(level=Level.DISTRICT, pk=district_code) | districts
+        _model_choice(self, "district").queryset = districts
+        self.fields["district"].initial = district_code
+        self.fields["district"].widget.attrs.update(
+            {"hx-get": reverse("regions:village_options"), "hx-target": "#id_village", "hx-trigger": "change"}
+        )
+        _model_choice(self, "village").queryset = village_choices(district_code)
+        self.fields["village"].help_text = _("Choose the district first; its villages are then listed.")
+        _model_choice(self, "community_group").queryset = scope_queryset(user, CommunityGroup.objects.all())
+        _choice(self, "sex").choices = Sex.choices
+        _choice(self, "category").choices = Category.choices
+        _choice(self, "consent_method").choices = [("", "---------"), *ConsentMethod.choices]
+        if user.is_admin:
+            _model_choice(self, "coordinator").queryset = coordinators()
+            if instance and instance.pk:
+                self.fields["coordinator"].initial = instance.coordinator_id
+        else:
+            del self.fields["coordinator"]
+            # Status moves beyond submitted are an administrator's decision.
+            _choice(self, "status").choices = [
+                (value, label) for value, label in Status.choices if value in (Status.DRAFT, Status.SUBMITTED)
+            ] + (
+                [(instance.status, instance.get_status_display())]
+                if instance and instance.status not in (Status.DRAFT, Status.SUBMITTED)
+                else []
+            )
+            self.fields["membership_number"].disabled = True
+        if instance and instance.pk:
+            # Documents are managed on the participant page once registered.
+            del self.fields["document_ktp"]
+            del self.fields["document_kk"]
+
+    def _bound_value(self, name: str) -> str | None:
+        if not self.is_bound:
+            return None
+        value = self.data.get(self.add_prefix(name))
+        return str(value) if value else None
+
+    def clean_nik(self) -> str:
+        nik = clean_nik(self.cleaned_data.get("nik") or "")
+        parse_nik(nik)  # structural errors show beside the field at once
+        return nik
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        village = cleaned.get("village")
+        district = cleaned.get("district")
+        if village and district and village.parent_id != district.pk:
+            self.add_error("village", _("This village is not in the chosen district."))
+        return cleaned
+
+    def domain_data(self) -> dict[str, Any]:
+        """What the service takes: the model fields minus scoping and helper fields."""
+        skip = {"district", "coordinator", "document_ktp", "document_kk"}
+        data = {name: self.cleaned_data[name] for name in self.fields if name not in skip and name in self.cleaned_data}
+        if "membership_number" in self.fields and self.fields["membership_number"].disabled:
+            data.pop("membership_number", None)
+        return data
+
+    def documents(self) -> dict[str, Any]:
+        return {
+            DocumentKind.KTP: self.cleaned_data.get("document_ktp"),
+            DocumentKind.KK: self.cleaned_data.get("document_kk"),
+        }
+
+
+class ParticipantFilterForm(forms.Form):
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=Region.objects.none(), required=False, to_field_name="code"
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"), queryset=Region.objects.none(), required=False, to_field_name="code"
+    )
+    group = forms.ModelChoiceField(label=_("Group"), queryset=CommunityGroup.objects.none(), required=False)
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
+    possible_duplicate = forms.BooleanField(label=_("Likely duplicates only"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district_code = self.data.get("district") or None
+        _model_choice(self, "district").queryset = district_choices(user)
+        _model_choice(self, "village").queryset = village_choices(district_code)
+        groups = scope_queryset(user, CommunityGroup.objects.all())
+        if district_code:
+            groups = groups.filter(village__parent_id=district_code)
+        _model_choice(self, "group").queryset = groups
+        if user.is_admin:
+            _model_choice(self, "coordinator").queryset = coordinators()
+        else:
+            del self.fields["coordinator"]
+
+    def filters(self) -> dict[str, Any]:
+        """Valid filters only: a stale or tampered value is ignored, not an error page."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
+    )
+
+
+class ReassignForm(forms.Form):
+    from_coordinator = forms.ModelChoiceField(label=_("From coordinator"), queryset=User.objects.none())
+    to_coordinator = forms.ModelChoiceField(label=_("To coordinator"), queryset=User.objects.none())
+    district = forms.ModelChoiceField(
+        label=_("Only in district"), queryset=Region.objects.none(), required=False, to_field_name="code"
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choice(self, "from_coordinator").queryset = coordinators()
+        _model_choice(self, "to_coordinator").queryset = coordinators()
+        _model_choice(self, "district").queryset = district_choices(user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("from_coordinator") and cleaned.get("from_coordinator") == cleaned.get("to_coordinator"):
+            self.add_error("to_coordinator", _("Choose a different coordinator."))
+        return cleaned

@@ -1,0 +1,313 @@
+"""Every write to participants goes through here: the acting user is checked and
+recorded (django-simple-history keeps field-level history with the actor)."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_update_with_history
+
+from lindung.accounts.models import Role, User
+from lindung.core.phones import normalize_mobile
+from lindung.regions.models import Level, Region
+
+from .documents import CheckedDocument, check_document
+from .models import DocumentKind, IdentityDocument, Participant, Status
+from .names import normalize_name
+from .nik import clean_nik, validate_nik
+
+# Fields a caller may set on a participant. Scoping fields (coordinator) and bookkeeping
+# (registered_by, district, name_key, possible_duplicate) are the service's business.
+EDITABLE_FIELDS = (
+    "nik",
+    "family_card_number",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "address",
+    "village",
+    "phone",
+    "email",
+    "occupation",
+    "category",
+    "declared_income",
+    "community_group",
+    "membership_number",
+    "contact_consent",
+    "consent_method",
+    "status",
+)
+
+DUPLICATE_NIK_MESSAGE = gettext_noop(
+    "A participant with this NIK is already registered. If this worker should be yours, "
+    "ask an administrator to reassign them."
+)
+
+
+@dataclass
+class RegistrationResult:
+    participant: Participant
+    likely_duplicates: int = 0
+    documents: list[IdentityDocument] = field(default_factory=list)
+
+
+def _require_staff(actor: User) -> None:
+    if not (actor.is_admin or actor.is_coordinator):
+        raise PermissionDenied(_("Only administrators and coordinators can change participants."))
+
+
+def _check_coordinator(coordinator: User | None) -> None:
+    if coordinator is not None and not (coordinator.is_active and coordinator.role == Role.COORDINATOR):
+        raise ValidationError({"coordinator": _("Choose an active coordinator.")})
+
+
+def _clean(data: Mapping[str, Any], *, current: Participant | None = None) -> dict[str, Any]:
+    """Validate and normalise the domain rules every entry point shares (UI, API, import)."""
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    values = dict(data)
+    errors: dict[str, list[str]] = {}
+
+    def merged(name: str) -> Any:
+        return values[name] if name in values else getattr(current, name, None)
+
+    if "nik" in values or "birth_date" in values or "sex" in values:
+        values["nik"] = clean_nik(str(merged("nik") or ""))
+        try:
+            validate_nik(values["nik"], birth_date=merged("birth_date"), sex=merged("sex"))
+        except ValidationError as exc:
+            errors.setdefault("nik", []).extend(exc.messages)
+    if "phone" in values:
+        try:
+            values["phone"] = normalize_mobile(values["phone"] or "")
+        except ValidationError as exc:
+            errors.setdefault("phone", []).extend(exc.messages)
+    if "full_name" in values:
+        values["full_name"] = " ".join(str(values["full_name"] or "").split())
+        if not values["full_name"]:
+            errors.setdefault("full_name", []).append(_("Enter the full name as written on the KTP."))
+    village = merged("village")
+    if "village" in values and (not isinstance(village, Region) or village.level != Level.VILLAGE):
+        errors.setdefault("village", []).append(_("Choose a village (desa/kelurahan)."))
+    birth_date = merged("birth_date")
+    if birth_date and birth_date > timezone.localdate():
+        errors.setdefault("birth_date", []).append(_("The date of birth cannot be in the future."))
+    if merged("contact_consent") and not merged("consent_method"):
+        errors.setdefault("consent_method", []).append(_("Say how the worker agreed to be contacted."))
+    if "membership_number" in values:
+        values["membership_number"] = (values["membership_number"] or "").strip() or None
+    if "family_card_number" in values:
+        kk = clean_nik(values["family_card_number"] or "")
+        if kk and (len(kk) != 16 or not kk.isdigit()):
+            errors.setdefault("family_card_number", []).append(_("A family card number has exactly 16 digits."))
+        values["family_card_number"] = kk
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _apply(participant: Participant, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(participant, name, value)
+    participant.name_key = normalize_name(participant.full_name)
+    district_code = participant.village.parent_id
+    assert district_code is not None, "a village always has a district"
+    participant.district_id = district_code
+    if participant.contact_consent and participant.consent_at is None:
+        participant.consent_at = timezone.now()
+    if not participant.contact_consent:
+        participant.consent_at = None
+        participant.consent_method = ""
+
+
+def _save(participant: Participant, actor: User) -> None:
+    participant._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as exc:
+        # The unique constraints are the real guard (two coordinators can register the
+        # same NIK at the same moment); the message names no other coordinator.
+        text = str(exc).lower()
+        if "membership_number" in text:
+            raise ValidationError({"membership_number": _("This membership number (KPJ) is already in use.")}) from exc
+        raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)}) from exc
+
+
+def _flag_likely_duplicates(participant: Participant) -> int:
+    """Same folded name and birth date: probably one person registered twice."""
+    others = Participant.objects.filter(name_key=participant.name_key, birth_date=participant.birth_date).exclude(
+        pk=participant.pk
+    )
+    count = others.count()
+    if count:
+        # Flag both sides so whoever looks first sees it; no history row for a flag.
+        others.filter(possible_duplicate=False).update(possible_duplicate=True)
+        if not participant.possible_duplicate:
+            Participant.objects.filter(pk=participant.pk).update(possible_duplicate=True)
+            participant.possible_duplicate = True
+    return count
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    coordinator: User | None = None,
+    documents: Mapping[str, UploadedFile | None] | None = None,
+    registration_date: datetime.date | None = None,
+) -> RegistrationResult:
+    """Register a worker. A coordinator always registers for themselves; an admin may
+    name the coordinator (or none). ``documents`` maps a DocumentKind to an upload."""
+    _require_staff(actor)
+    if actor.is_coordinator:
+        coordinator = actor
+    _check_coordinator(coordinator)
+    required = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "village")
+    missing = {name: [_("This field is required.")] for name in required if not data.get(name)}
+    if missing:
+        raise ValidationError(missing)
+    checked_documents = _check_documents(documents or {})
+    values = _clean(data)
+    if Participant.objects.filter(nik=values["nik"]).exists():
+        raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
+    participant = Participant(
+        coordinator=coordinator,
+        registered_by=actor,
+        created_by=actor,
+        registration_date=registration_date or timezone.localdate(),
+    )
+    values.setdefault("status", Status.SUBMITTED)
+    _apply(participant, values)
+    _save(participant, actor)
+    result = RegistrationResult(participant=participant, likely_duplicates=_flag_likely_duplicates(participant))
+    for item in checked_documents:
+        result.documents.append(_store_document(actor=actor, participant=participant, item=item))
+    return result
+
+
+@transaction.atomic
+def participant_update(*, actor: User, participant: Participant, data: Mapping[str, Any]) -> Participant:
+    _require_staff(actor)
+    _check_may_change(actor, participant)
+    values = _clean(data, current=participant)
+    changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
+    if "nik" in changed and Participant.objects.filter(nik=changed["nik"]).exclude(pk=participant.pk).exists():
+        raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
+    if not changed:
+        return participant
+    _apply(participant, changed)
+    _save(participant, actor)
+    if {"full_name", "birth_date"} & changed.keys():
+        _flag_likely_duplicates(participant)
+    return participant
+
+
+def _check_may_change(actor: User, participant: Participant) -> None:
+    # Views already answer 404 for other coordinators' participants; this guards the
+    # service for every other caller (API, imports, tasks).
+    if actor.is_coordinator and participant.coordinator_id != actor.pk:
+        raise PermissionDenied(_("This participant is not assigned to you."))
+
+
+@transaction.atomic
+def participant_delete(*, actor: User, participant: Participant) -> None:
+    """Only registrations made by mistake: once a worker is active (or has a KPJ) they
+    leave the registry by status (exited, deceased), never by deletion."""
+    _require_staff(actor)
+    _check_may_change(actor, participant)
+    if participant.membership_number or participant.status not in (Status.DRAFT, Status.SUBMITTED):
+        raise ValidationError(
+            _("Only draft or submitted registrations without a KPJ can be deleted; change the status instead.")
+        )
+    for document in participant.documents.all():
+        document.file.delete(save=False)
+    participant._history_user = actor  # type: ignore[attr-defined]
+    participant.delete()
+
+
+@transaction.atomic
+def participants_reassign(
+    *, actor: User, participants: QuerySet[Participant], to_coordinator: User, reason: str = ""
+) -> int:
+    """Hand participants to another coordinator (ACC-5). Admin only. History records the
+    change per participant, so the audit trail shows who moved whom."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can reassign participants."))
+    _check_coordinator(to_coordinator)
+    rows = list(participants.exclude(coordinator=to_coordinator).select_for_update())
+    for row in rows:
+        row.coordinator = to_coordinator
+        row._change_reason = reason or "reassigned"  # type: ignore[attr-defined]
+    bulk_update_with_history(rows, Participant, ["coordinator"], batch_size=1000, default_user=actor)
+    return len(rows)
+
+
+CheckedUpload = tuple[str, UploadedFile, CheckedDocument]
+
+
+def _check_documents(documents: Mapping[str, UploadedFile | None]) -> list[CheckedUpload]:
+    errors: dict[str, list[str]] = {}
+    checked: list[CheckedUpload] = []
+    for kind, upload in documents.items():
+        if upload is None:
+            continue
+        if kind not in DocumentKind.values:
+            raise ValueError(f"unknown document kind {kind!r}")
+        try:
+            checked.append((kind, upload, check_document(upload)))
+        except ValidationError as exc:
+            errors.setdefault(f"document_{kind}", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _store_document(*, actor: User, participant: Participant, item: CheckedUpload) -> IdentityDocument:
+    kind, upload, checked = item
+    document = IdentityDocument(
+        participant=participant,
+        kind=kind,
+        original_name=(upload.name or "document")[-200:],
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    # The file is written before the row; should the surrounding transaction roll back
+    # after this point the file stays unreferenced (harmless, unreachable through any URL).
+    document.file.save(f"upload.{checked.extension}", upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_add(*, actor: User, participant: Participant, kind: str, upload: UploadedFile) -> IdentityDocument:
+    _require_staff(actor)
+    _check_may_change(actor, participant)
+    (item,) = _check_documents({kind: upload})
+    return _store_document(actor=actor, participant=participant, item=item)
+
+
+@transaction.atomic
+def document_delete(*, actor: User, document: IdentityDocument) -> None:
+    _require_staff(actor)
+    _check_may_change(actor, document.participant)
+    stored = document.file.name
+    document.delete()
+    # Remove the file only once the row is gone for good.
+    transaction.on_commit(lambda: document.file.storage.delete(stored))

@@ -1,0 +1,262 @@
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.models import User
+from lindung.core.permissions import admin_required, staff_required
+from lindung.core.tables import Column, build_table
+
+from . import selectors, services
+from .forms import DocumentUploadForm, ParticipantFilterForm, ParticipantForm, ReassignForm
+from .history import participant_timeline
+from .models import Participant
+
+COLUMNS = [
+    Column("name", gettext_lazy("Name"), "full_name"),
+    Column("nik", gettext_lazy("NIK"), "nik", "hide-sm"),
+    Column("village", gettext_lazy("Village"), "village__name", "hide-sm"),
+    Column("group", gettext_lazy("Group"), "community_group__name", "hide-sm"),
+    Column("coordinator", gettext_lazy("Coordinator"), "coordinator__first_name", "hide-sm"),
+    Column("status", gettext_lazy("Status"), "status"),
+    Column("registered", gettext_lazy("Registered"), "registration_date", "hide-sm"),
+]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[Participant], ParticipantFilterForm]:
+    user = _user(request)
+    filter_form = ParticipantFilterForm(request.GET or None, user=user)
+    queryset = selectors.participants_filter(selectors.participants_visible_to(user), filter_form.filters())
+    return queryset, filter_form
+
+
+@staff_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    queryset, filter_form = _filtered(request)
+    user = _user(request)
+    columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
+    table = build_table(
+        request,
+        selectors.participant_list_rows(queryset),
+        columns=columns,
+        default_sort="name",
+        search=selectors.participants_search,
+        filters=filter_form.filters(),
+        tiebreak="id",
+    )
+    return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@staff_required
+def participant_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The current list (same scope, filters and search) as CSV, streamed in chunks."""
+    queryset, _filter_form = _filtered(request)
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q:
+        queryset = selectors.participants_search(queryset, q)
+    rows = selectors.participant_list_rows(queryset).order_by("full_name", "id")
+    writer = csv.writer(_Echo())
+    header = [_("NIK"), _("Name"), _("Village"), _("District"), _("Group"), _("Phone"), _("Status"), _("Registered")]
+
+    def lines() -> Any:
+        yield "\ufeff" + writer.writerow(header)  # BOM so Excel opens UTF-8 correctly
+        for p in rows.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    p.nik,
+                    p.full_name,
+                    p.village.name,
+                    p.district.name,
+                    p.community_group.name if p.community_group else "",
+                    p.phone,
+                    p.get_status_display(),
+                    p.registration_date.isoformat(),
+                ]
+            )
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.csv"'
+    return response
+
+
+@staff_required
+def participant_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ParticipantForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.participant_register(
+                actor=user,
+                data=form.domain_data(),
+                coordinator=form.cleaned_data.get("coordinator"),
+                documents=form.documents(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s has been registered.") % {"name": result.participant.full_name})
+            if result.likely_duplicates:
+                messages.warning(
+                    request,
+                    _(
+                        "Another participant has the same name and date of birth. It may be the same person; "
+                        "the registration is flagged for checking."
+                    ),
+                )
+            return redirect("participants:detail", pk=result.participant.pk)
+    return render(request, "participants/form.html", {"form": form, "creating": True})
+
+
+@staff_required
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = selectors.participant_get_for_user(request.user, pk)
+    context = {
+        "participant": participant,
+        "documents": participant.documents.select_related("uploaded_by"),
+        "family_members": participant.family_members.all(),
+        "timeline": participant_timeline(participant),
+        "upload_form": DocumentUploadForm(),
+    }
+    return render(request, "participants/detail.html", context)
+
+
+@staff_required
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    participant = selectors.participant_get_for_user(user, pk)
+    form = ParticipantForm(request.POST or None, instance=participant, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # ModelForm validation wrote into the instance; start again from the database.
+            fresh = selectors.participant_get_for_user(user, pk)
+            services.participant_update(actor=user, participant=fresh, data=form.domain_data())
+            new_coordinator = form.cleaned_data.get("coordinator")
+            if user.is_admin and new_coordinator and new_coordinator.pk != fresh.coordinator_id:
+                services.participants_reassign(
+                    actor=user,
+                    participants=Participant.objects.filter(pk=fresh.pk),
+                    to_coordinator=new_coordinator,
+                    reason=_("changed on the participant form"),
+                )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes to %(name)s have been saved.") % {"name": fresh.full_name})
+            return redirect("participants:detail", pk=pk)
+    return render(request, "participants/form.html", {"form": form, "participant": participant, "creating": False})
+
+
+@staff_required
+def participant_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    participant = selectors.participant_get_for_user(user, pk)
+    if request.method == "POST":
+        try:
+            services.participant_delete(actor=user, participant=participant)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("participants:detail", pk=pk)
+        messages.success(request, _("The registration of %(name)s has been deleted.") % {"name": participant.full_name})
+        return redirect("participants:list")
+    return render(request, "participants/confirm_delete.html", {"participant": participant})
+
+
+@staff_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    participant = selectors.participant_get_for_user(user, pk)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                actor=user, participant=participant, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document has been uploaded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("participants:detail", kwargs={"pk": pk}) + "#documents")
+
+
+@staff_required
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    document = selectors.document_get_for_user(request.user, pk, doc_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=request.GET.get("inline") != "1",
+        filename=document.original_name,
+    )
+    # Identity documents must not stay in shared caches or the browser's disk cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def document_delete_view(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    user = _user(request)
+    document = selectors.document_get_for_user(user, pk, doc_pk)
+    services.document_delete(actor=user, document=document)
+    messages.success(request, _("The document has been deleted."))
+    return redirect(reverse("participants:detail", kwargs={"pk": pk}) + "#documents")
+
+
+@admin_required
+def participants_reassign_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ReassignForm(request.POST or None, user=user)
+    preview: int | None = None
+    if request.method == "POST" and form.is_valid():
+        queryset = Participant.objects.filter(coordinator=form.cleaned_data["from_coordinator"])
+        if form.cleaned_data.get("district"):
+            queryset = queryset.filter(district=form.cleaned_data["district"])
+        if request.POST.get("confirm") == "1":
+            moved = services.participants_reassign(
+                actor=user,
+                participants=queryset,
+                to_coordinator=form.cleaned_data["to_coordinator"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("%(count)s participants have been handed to %(name)s.")
+                % {"count": moved, "name": form.cleaned_data["to_coordinator"]},
+            )
+            return redirect("participants:list")
+        preview = queryset.count()
+    return render(request, "participants/reassign.html", {"form": form, "preview": preview})
