@@ -1,0 +1,104 @@
+"""Project-wide behaviour: settings safety, headers, language, health."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from lindung.core.tests.factories import CoordinatorFactory
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _import_production({"DATABASE_URL": "postgres://u@h/db", "DJANGO_ALLOWED_HOSTS": "x"})
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    result = _import_production({"DJANGO_SECRET_KEY": "k" * 50, "DJANGO_ALLOWED_HOSTS": "x"})
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+def test_production_starts_with_its_secrets():
+    result = _import_production(
+        {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://u@h/db", "DJANGO_ALLOWED_HOSTS": "x"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_argon2_is_the_hasher_outside_tests():
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.django_db
+def test_pages_carry_security_headers(client):
+    response = client.get(reverse("accounts:login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.cookies.get("csrftoken") is not None
+
+
+@pytest.mark.django_db
+def test_indonesian_by_default_even_for_an_english_browser(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert '<html lang="id"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switch_turns_english_on(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("accounts:login"))
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health(client):
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_home_needs_sign_in_and_counts_only_my_participants(client):
+    from lindung.participants.tests.factories import ParticipantFactory
+
+    me = CoordinatorFactory()
+    ParticipantFactory.create_batch(2, coordinator=me)
+    ParticipantFactory.create_batch(3)
+    assert client.get(reverse("core:home")).status_code == 302
+    client.force_login(me)
+    assert client.get(reverse("core:home")).context["participant_count"] == 2
+
+
+def test_static_assets_are_vendored_not_from_a_cdn():
+    base = (ROOT / "lindung" / "templates" / "base.html").read_text()
+    assert "http://" not in base and "https://" not in base
+    assert (ROOT / "lindung" / "static" / "vendor" / "htmx" / "htmx.min.js").exists()
+
+
+def test_session_times_out_when_idle():
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
