@@ -10,7 +10,7 @@ from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
 from lindung.regions.models import Level, Region
 
-from .models import Category, ConsentMethod, DocumentKind, Participant, Sex, Status
+from .models import Category, ConsentMethod, DocumentKind, FamilyMember, Participant, Sex, Status
 from .nik import clean_nik, parse_nik
 from .services import DUPLICATE_NIK_MESSAGE
 
@@ -246,3 +246,14 @@ class ReassignForm(forms.Form):
         if cleaned.get("from_coordinator") and cleaned.get("from_coordinator") == cleaned.get("to_coordinator"):
             self.add_error("to_coordinator", _("Choose a different coordinator."))
         return cleaned
+
+
+class FamilyMemberForm(forms.ModelForm):
+    class Meta:
+        model = FamilyMember
+        fields = ["full_name", "relationship", "nik", "birth_date", "phone", "is_heir"]
+        widgets = {
+            "birth_date": DateInput(),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 20}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }

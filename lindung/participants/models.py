@@ -55,7 +55,9 @@ class Participant(TimeStampedModel):
     district = models.ForeignKey(
         "regions.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", editable=False
     )
-    phone = models.CharField(_("mobile phone"), max_length=16, blank=True, help_text=_("A mobile number, e.g. 0812-3456-7890."))
+    phone = models.CharField(
+        _("mobile phone"), max_length=16, blank=True, help_text=_("A mobile number, e.g. 0812-3456-7890.")
+    )
     email = models.EmailField(_("email"), blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.INFORMAL)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
 
-from .models import IdentityDocument, Participant
+from .models import FamilyMember, IdentityDocument, Participant
 from .names import normalize_name
 from .nik import clean_nik
 
@@ -87,4 +87,10 @@ def participant_list_rows(queryset: QuerySet[Participant]) -> QuerySet[Participa
         "coordinator__username",
         "coordinator__first_name",
         "coordinator__last_name",
+    )
+
+
+def family_member_get_for_user(user: Any, participant_pk: int, pk: int) -> FamilyMember:
+    return get_scoped_or_404(
+        user, FamilyMember.objects.select_related("participant"), pk=pk, participant_id=participant_pk
     )

@@ -20,7 +20,7 @@ from lindung.core.phones import normalize_mobile
 from lindung.regions.models import Level, Region
 
 from .documents import CheckedDocument, check_document
-from .models import DocumentKind, IdentityDocument, Participant, Status
+from .models import DocumentKind, FamilyMember, IdentityDocument, Participant, Status
 from .names import normalize_name
 from .nik import clean_nik, validate_nik
 
@@ -311,3 +311,40 @@ def document_delete(*, actor: User, document: IdentityDocument) -> None:
     document.delete()
     # Remove the file only once the row is gone for good.
     transaction.on_commit(lambda: document.file.storage.delete(stored))
+
+
+@transaction.atomic
+def family_member_add(*, actor: User, participant: Participant, data: Mapping[str, Any]) -> FamilyMember:
+    """Family members and heirs (ahli waris): claims on death need them recorded."""
+    _require_staff(actor)
+    _check_may_change(actor, participant)
+    values = dict(data)
+    errors: dict[str, list[str]] = {}
+    nik = clean_nik(values.get("nik") or "")
+    if nik:
+        try:
+            validate_nik(nik, birth_date=values.get("birth_date"))
+        except ValidationError as exc:
+            errors["nik"] = exc.messages
+        if nik == participant.nik:
+            errors.setdefault("nik", []).append(_("This is the participant's own NIK."))
+    values["nik"] = nik
+    try:
+        values["phone"] = normalize_mobile(values.get("phone") or "")
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    member = FamilyMember(participant=participant, **values)
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def family_member_delete(*, actor: User, member: FamilyMember) -> None:
+    _require_staff(actor)
+    _check_may_change(actor, member.participant)
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.delete()

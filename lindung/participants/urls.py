@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document_download"),
     path("<int:pk>/documents/<int:doc_pk>/delete/", views.document_delete_view, name="document_delete"),
+    path("<int:pk>/family/", views.family_member_add_view, name="family_add"),
+    path("<int:pk>/family/<int:member_pk>/delete/", views.family_member_delete_view, name="family_delete"),
 ]

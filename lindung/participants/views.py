@@ -18,7 +18,7 @@ from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import Column, build_table
 
 from . import selectors, services
-from .forms import DocumentUploadForm, ParticipantFilterForm, ParticipantForm, ReassignForm
+from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantFilterForm, ParticipantForm, ReassignForm
 from .history import participant_timeline
 from .models import Participant
 
@@ -147,6 +147,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "family_members": participant.family_members.all(),
         "timeline": participant_timeline(participant),
         "upload_form": DocumentUploadForm(),
+        "family_form": FamilyMemberForm(),
     }
     return render(request, "participants/detail.html", context)
 
@@ -260,3 +261,30 @@ def participants_reassign_view(request: HttpRequest) -> HttpResponse:
             return redirect("participants:list")
         preview = queryset.count()
     return render(request, "participants/reassign.html", {"form": form, "preview": preview})
+
+
+@staff_required
+@require_POST
+def family_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    participant = selectors.participant_get_for_user(user, pk)
+    form = FamilyMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.family_member_add(actor=user, participant=participant, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The family member has been added."))
+            return redirect(reverse("participants:detail", kwargs={"pk": pk}) + "#family")
+    return render(request, "participants/family_form.html", {"form": form, "participant": participant})
+
+
+@staff_required
+@require_POST
+def family_member_delete_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = _user(request)
+    member = selectors.family_member_get_for_user(user, pk, member_pk)
+    services.family_member_delete(actor=user, member=member)
+    messages.success(request, _("The family member has been removed."))
+    return redirect(reverse("participants:detail", kwargs={"pk": pk}) + "#family")

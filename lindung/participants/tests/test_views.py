@@ -22,7 +22,10 @@ def world():
     mine = ParticipantFactory(coordinator=coord_a, full_name="Siti Aminah")
     pdf = SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\n1 0 obj\n", content_type="application/pdf")
     document = services.document_add(actor=coord_a, participant=mine, kind="ktp", upload=pdf)
-    return {"a": coord_a, "b": coord_b, "admin": admin, "p": mine, "doc": document}
+    member = services.family_member_add(
+        actor=coord_a, participant=mine, data={"full_name": "Anak Siti", "relationship": "child", "is_heir": True}
+    )
+    return {"a": coord_a, "b": coord_b, "admin": admin, "p": mine, "doc": document, "member": member}
 
 
 def object_urls(w):
@@ -36,6 +39,8 @@ def object_urls(w):
         ("post", reverse("participants:document_upload", args=[p.pk])),
         ("get", reverse("participants:document_download", args=[p.pk, d.pk])),
         ("post", reverse("participants:document_delete", args=[p.pk, d.pk])),
+        ("post", reverse("participants:family_add", args=[p.pk])),
+        ("post", reverse("participants:family_delete", args=[p.pk, w["member"].pk])),
     ]
 
 
@@ -57,6 +62,7 @@ def test_other_coordinator_gets_404_on_every_object_url(client, world):
         assert getattr(client, method)(url).status_code == 404, (method, url)
     assert Participant.objects.filter(pk=world["p"].pk).exists()
     assert world["p"].documents.count() == 1
+    assert world["p"].family_members.count() == 1
 
 
 def test_a_missing_participant_answers_the_same_404(client, world):
@@ -203,3 +209,21 @@ def test_per_page_sort_and_bad_params_are_tolerated(client, world):
     response = client.get(reverse("participants:list"), {"per_page": 7, "sort": "password", "page": "x"})
     table = response.context["table"]
     assert table.per_page == 25 and table.sort == "name" and table.page.number == 1
+
+
+def test_family_members_are_added_with_checks_and_removed(client, world):
+    client.force_login(world["a"])
+    p = world["p"]
+    bad = client.post(
+        reverse("participants:family_add", args=[p.pk]),
+        {"full_name": "Suami", "relationship": "spouse", "nik": "123", "phone": "x"},
+    )
+    assert bad.status_code == 200 and {"nik", "phone"} <= set(bad.context["form"].errors)
+    good = client.post(
+        reverse("participants:family_add", args=[p.pk]),
+        {"full_name": "Suami Siti", "relationship": "spouse", "phone": "0812-1111-2222", "is_heir": "on"},
+    )
+    assert good.status_code == 302
+    assert p.family_members.get(full_name="Suami Siti").phone == "+6281211112222"
+    response = client.post(reverse("participants:family_delete", args=[p.pk, world["member"].pk]))
+    assert response.status_code == 302 and not p.family_members.filter(pk=world["member"].pk).exists()
