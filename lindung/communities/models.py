@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from lindung.core.models import TimeStampedModel
 
@@ -41,11 +42,15 @@ class CommunityGroup(TimeStampedModel):
     leader_phone = models.CharField(_("leader's phone"), max_length=20, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("community group")
         verbose_name_plural = _("community groups")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["village", "name"], name="group_unique_name_per_village")]
+        # A coordinator's list is "my groups by name": one index serves the scope and the sort.
+        indexes = [models.Index(fields=["coordinator", "name"], name="group_coordinator_name")]
 
     def __str__(self) -> str:
         return self.name

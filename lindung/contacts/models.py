@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from lindung.core.models import TimeStampedModel
 
@@ -19,6 +20,8 @@ class Contact(TimeStampedModel):
     office_hours = models.CharField(_("office hours"), max_length=150, blank=True)
     is_published = models.BooleanField(_("shown to all users"), default=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -26,3 +29,8 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me links want it: country code and digits, no plus sign."""
+        return self.whatsapp.lstrip("+")

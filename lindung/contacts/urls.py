@@ -1,9 +1,12 @@
 from django.urls import path
 
-from lindung.core.views import placeholder
+from . import views
 
 app_name = "contacts"
 urlpatterns = [
-    path("", placeholder, name="list"),
-    path("new/", placeholder, name="create"),
+    path("", views.contact_list, name="list"),
+    path("new/", views.contact_create, name="create"),
+    path("<int:pk>/", views.contact_detail, name="detail"),
+    path("<int:pk>/edit/", views.contact_update, name="update"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete"),
 ]

@@ -37,4 +37,6 @@ def format_national(e164: str) -> str:
         number = phonenumbers.parse(e164, "ID")
     except phonenumbers.NumberParseException:
         return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Mobiles read as 0812-3456-7890; landlines keep their area code apart: (0766) 21234.
+    return national if national.startswith("(") else national.replace(" ", "-")

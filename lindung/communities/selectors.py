@@ -1,0 +1,89 @@
+"""Reads of community groups, always narrowed by core.scoping."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from lindung.accounts.models import Role, User
+from lindung.communities.models import CommunityGroup
+from lindung.core.scoping import get_scoped_or_404, scope_queryset
+from lindung.participants.models import Participant
+from lindung.regions.models import Level, Region
+
+
+@dataclass(frozen=True)
+class GroupFilters:
+    group_type: str = ""
+    district: Region | None = None
+    village: Region | None = None
+    coordinator: User | None = None
+
+
+def _participant_count() -> Coalesce:
+    # A correlated subquery rather than a JOIN + GROUP BY: the paginator's COUNT then drops
+    # it, and only the rows on the page pay for it (unless the page is sorted by it).
+    counts = (
+        Participant.objects.filter(community_group=OuterRef("pk"))
+        .order_by()
+        .values("community_group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def community_group_list(
+    *, user: User | AnonymousUser, filters: GroupFilters | None = None
+) -> QuerySet[CommunityGroup]:
+    groups = scope_queryset(user, CommunityGroup.objects.all())
+    filters = filters or GroupFilters()
+    if filters.group_type:
+        groups = groups.filter(group_type=filters.group_type)
+    if filters.district is not None:
+        groups = groups.filter(village__parent=filters.district)
+    if filters.village is not None:
+        groups = groups.filter(village=filters.village)
+    if filters.coordinator is not None and getattr(user, "is_admin", False):
+        groups = groups.filter(coordinator=filters.coordinator)
+    return groups.select_related("village__parent", "coordinator").annotate(participant_count=_participant_count())
+
+
+def community_group_search(groups: QuerySet[CommunityGroup], q: str) -> QuerySet[CommunityGroup]:
+    return groups.filter(Q(name__icontains=q) | Q(leader_name__icontains=q))
+
+
+def community_group_get_for_user(user: User | AnonymousUser, pk: int) -> CommunityGroup:
+    """The group if the user may see it; 404 for missing and for another coordinator's."""
+    groups = CommunityGroup.objects.select_related("village__parent", "coordinator", "created_by").annotate(
+        participant_count=_participant_count()
+    )
+    return get_scoped_or_404(user, groups, pk=pk)
+
+
+def group_districts_for_user(user: User | AnonymousUser) -> QuerySet[Region]:
+    """Districts that hold at least one group the user can see: the list filter's choices."""
+    villages = scope_queryset(user, CommunityGroup.objects.all()).values("village__parent_id")
+    return Region.objects.filter(level=Level.DISTRICT, pk__in=villages).order_by("name")
+
+
+def group_villages_for_user(user: User | AnonymousUser, district_code: str) -> QuerySet[Region]:
+    villages = scope_queryset(user, CommunityGroup.objects.all()).values("village_id")
+    return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code, pk__in=villages).order_by("name")
+
+
+def coordinator_choices(current: User | None = None) -> QuerySet[User]:
+    """Active coordinators, plus the group's current one so editing never silently drops them."""
+    wanted = Q(role=Role.COORDINATOR, is_active=True, is_superuser=False)
+    if current is not None:
+        wanted |= Q(pk=current.pk)
+    return User.objects.filter(wanted).order_by("first_name", "last_name", "username")
+
+
+def districts() -> QuerySet[Region]:
+    return Region.objects.filter(level=Level.DISTRICT).select_related("parent").order_by("code")
+
+
+def villages_of(district_code: str) -> QuerySet[Region]:
+    return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code).order_by("name")
