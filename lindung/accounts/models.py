@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +22,6 @@ class User(AbstractUser):
         related_name="+",
         limit_choices_to={"level": 3},
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user account")

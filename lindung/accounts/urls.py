@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lindung.core.views import placeholder
-
+from . import audit_views, views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -13,7 +12,12 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("profile/", placeholder, name="profile"),
-    path("users/", placeholder, name="user_list"),
-    path("audit/", placeholder, name="audit"),
+    path("profile/", views.profile, name="profile"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("audit/", audit_views.audit_trail, name="audit"),
+    path("audit/changes/", audit_views.audit_trail, {"tab": "changes"}, name="audit_changes"),
 ]

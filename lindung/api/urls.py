@@ -1,7 +1,16 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from .auth import TokenObtainView
+from .views import ParticipantViewSet
+
+router = SimpleRouter(use_regex_path=False)
+router.register("participants", ParticipantViewSet, basename="participant")
 
 app_name = "api"
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
+    *router.urls,
 ]

@@ -18,9 +18,12 @@ class DefaultLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/api/") and chosen not in self.supported:
+            # API clients have no switch to press; they say what they want in a header.
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")

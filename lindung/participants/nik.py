@@ -94,7 +94,7 @@ def validate_nik(nik: str, *, birth_date: datetime.date | None = None, sex: str 
             ValidationError(
                 _("The NIK encodes the birth date %(encoded)s, but the form says %(entered)s.")
                 % {
-                    "encoded": f"{facts.day:02d}-{facts.month:02d}-..{facts.year_two_digits:02d}",
+                    "encoded": f"{facts.day:02d}-{facts.month:02d}-{facts.year_two_digits:02d} (DD-MM-YY)",
                     "entered": birth_date.strftime("%d-%m-%Y"),
                 },
                 code="nik_birth_date_mismatch",

@@ -116,6 +116,25 @@ def _clean(data: Mapping[str, Any], *, current: Participant | None = None) -> di
     return values
 
 
+COORDINATOR_STATUSES = (Status.DRAFT, Status.SUBMITTED)
+
+
+def _check_coordinator_limits(actor: User, values: Mapping[str, Any], current: Participant | None) -> None:
+    """Activation and KPJ numbers are an administrator's decision, whatever the entry
+    point (form, API, import): a coordinator may keep what is there, not change it."""
+    if not actor.is_coordinator:
+        return
+    errors: dict[str, list[str]] = {}
+    status = values.get("status")
+    if status and status not in COORDINATOR_STATUSES and status != getattr(current, "status", None):
+        errors["status"] = [_("Only an administrator can set this status.")]
+    kpj = values.get("membership_number")
+    if "membership_number" in values and kpj != getattr(current, "membership_number", None):
+        errors["membership_number"] = [_("Only an administrator can enter the membership number (KPJ).")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _apply(participant: Participant, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         setattr(participant, name, value)
@@ -180,6 +199,7 @@ def participant_register(
         raise ValidationError(missing)
     checked_documents = _check_documents(documents or {})
     values = _clean(data)
+    _check_coordinator_limits(actor, values, None)
     if Participant.objects.filter(nik=values["nik"]).exists():
         raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
     participant = Participant(
@@ -202,6 +222,7 @@ def participant_update(*, actor: User, participant: Participant, data: Mapping[s
     _require_staff(actor)
     _check_may_change(actor, participant)
     values = _clean(data, current=participant)
+    _check_coordinator_limits(actor, values, participant)
     changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
     if "nik" in changed and Participant.objects.filter(nik=changed["nik"]).exclude(pk=participant.pk).exists():
         raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})

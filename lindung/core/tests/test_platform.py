@@ -18,7 +18,7 @@ def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
         env=clean,
@@ -63,13 +63,16 @@ def test_pages_carry_security_headers(client):
 
 @pytest.mark.django_db
 def test_indonesian_by_default_even_for_an_english_browser(client):
+    del client.cookies["django_language"]
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "id"
     assert '<html lang="id"' in response.content.decode()
+    assert "Masuk" in response.content.decode()  # "Sign in", from the Indonesian catalogue
 
 
 @pytest.mark.django_db
 def test_the_switch_turns_english_on(client):
+    del client.cookies["django_language"]
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("accounts:login"))
     assert response["Content-Language"] == "en"
@@ -102,3 +105,10 @@ def test_static_assets_are_vendored_not_from_a_cdn():
 
 def test_session_times_out_when_idle():
     assert settings.SESSION_COOKIE_AGE <= 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.django_db
+def test_api_clients_choose_their_language_by_header(client):
+    del client.cookies["django_language"]
+    assert client.get("/api/participants/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    assert client.get("/api/participants/")["Content-Language"] == "id"

@@ -199,3 +199,24 @@ def test_delete_only_for_unconfirmed_registrations():
     q = ParticipantFactory(status=Status.SUBMITTED)
     services.participant_delete(actor=q.coordinator, participant=q)
     assert not Participant.objects.filter(pk=q.pk).exists()
+
+
+def test_coordinator_cannot_activate_or_number_a_participant():
+    coordinator = CoordinatorFactory()
+    with pytest.raises(ValidationError) as info:
+        services.participant_register(actor=coordinator, data=data(status=Status.ACTIVE))
+    assert "status" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        services.participant_register(actor=coordinator, data=data(membership_number="26000000001"))
+    assert "membership_number" in info.value.message_dict
+    p = services.participant_register(actor=coordinator, data=data(status=Status.DRAFT)).participant
+    admin = AdminFactory()
+    services.participant_update(
+        actor=admin, participant=p, data={"status": Status.ACTIVE, "membership_number": "26001"}
+    )
+    # keeping what the admin set is fine; changing it is not
+    services.participant_update(actor=coordinator, participant=p, data={"status": Status.ACTIVE, "occupation": "x"})
+    with pytest.raises(ValidationError):
+        services.participant_update(actor=coordinator, participant=p, data={"status": Status.EXITED})
+    with pytest.raises(ValidationError):
+        services.participant_update(actor=coordinator, participant=p, data={"membership_number": "26002"})

@@ -26,6 +26,7 @@ BENGKALIS_CSV = Path(__file__).resolve().parents[3] / "regions" / "data" / "beng
 # Demo-only credentials, printed by `print_demo_logins`; the loader refuses to run
 # outside DEBUG so they never reach a production database.
 DEMO_PASSWORD = "demo-lindung-2026"  # noqa: S105
+MOBILE_PREFIXES = ["12", "13", "21", "52", "53", "77"]
 ADMIN = ("admin", "Admin", "Cabang Bengkalis")
 COORDINATORS = [
     ("koordinator.bengkalis", "Siti", "Rahmawati", "14.03.01", "081277001001"),
@@ -111,7 +112,7 @@ class Command(BaseCommand):
         )
 
     def _participants(self, admin: User, coordinators: list[User], groups: dict[int, list[Any]], total: int) -> int:
-        rng = random.Random(20261122)  # noqa: S311 - reproducible demo data, not security
+        rng = random.Random(20261122)
         today = datetime.date.today()
         used: set[str] = set()
         for index in range(total):
@@ -134,7 +135,7 @@ class Command(BaseCommand):
                     "sex": sex,
                     "address": f"{rng.choice(names.STREETS)} No. {rng.randint(1, 120)}",
                     "village": village,
-                    "phone": f"08{rng.choice(['12', '13', '21', '52', '53', '77'])}{rng.randint(10_000_000, 99_999_999)}",
+                    "phone": f"08{rng.choice(MOBILE_PREFIXES)}{rng.randint(10_000_000, 99_999_999)}",
                     "occupation": rng.choice(names.OCCUPATIONS),
                     "category": Category.INFORMAL,
                     "declared_income": rng.choice([1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000]),

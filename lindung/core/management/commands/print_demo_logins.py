@@ -14,7 +14,7 @@ class Command(BaseCommand):
         present = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
         self.stdout.write("")
         self.stdout.write("Lindung is starting on http://127.0.0.1:8000")
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for username in usernames:
             if username in present:
                 role = "admin" if username == ADMIN[0] else "coordinator"

@@ -1,0 +1,31 @@
+"""The security settings live in config/settings/base.py; tests run with faster hashing,
+so the real values are read from the base module itself."""
+
+import config.settings.base as base
+
+
+def test_argon2_is_the_primary_hasher():
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_argon2_is_installed():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    Argon2PasswordHasher()._load_library()
+
+
+def test_session_ends_after_30_idle_minutes():
+    assert base.SESSION_COOKIE_AGE == 30 * 60
+    assert base.SESSION_SAVE_EVERY_REQUEST is True
+    assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert base.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_lockout_settings():
+    assert base.AXES_FAILURE_LIMIT == 5
+    assert base.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
+    assert base.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert base.AXES_RESET_ON_SUCCESS is True
+    assert base.AXES_ENABLE_ACCESS_FAILURE_LOG is True
+    assert base.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert base.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"

@@ -1,0 +1,14 @@
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+
+class IsAdminOrCoordinator(BasePermission):
+    """The roles that work on participants. Signed-in users with neither role get 403
+    rather than an empty list, so a misconfigured account is noticed, not mistaken for
+    "no data"."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(getattr(user, "is_admin", False) or getattr(user, "is_coordinator", False))

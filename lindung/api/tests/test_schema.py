@@ -1,0 +1,26 @@
+import io
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.urls import reverse
+
+from .conftest import api_client
+
+
+def test_schema_generates_without_warnings_and_validates():
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    schema = yaml.safe_load(out.getvalue())
+    assert set(schema["paths"]) == {"/api/auth/token/", "/api/participants/", "/api/participants/{id}/"}
+    assert "delete" not in schema["paths"]["/api/participants/{id}/"]
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.django_db
+def test_the_app_serves_the_schema():
+    response = api_client().get(reverse("api:schema"))
+    assert response.status_code == 200
+    assert b"/api/participants/" in response.content
+    as_json = api_client().get(reverse("api:schema"), {"format": "json"})
+    assert as_json.status_code == 200 and as_json.json()["info"]["title"] == "Lindung API"

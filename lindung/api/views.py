@@ -1,0 +1,137 @@
+"""Participants over REST. Same selectors (scope, filters, search) and same services
+(validation, history) as the UI views; nothing here decides who sees what."""
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lindung.accounts.models import User
+from lindung.participants import selectors, services
+from lindung.participants.models import Participant
+
+from .errors import service_errors
+from .permissions import IsAdminOrCoordinator
+from .serializers import (
+    ParticipantListSerializer,
+    ParticipantQuerySerializer,
+    ParticipantSerializer,
+    ParticipantWriteSerializer,
+    order_by_columns,
+)
+
+NOT_FOUND = OpenApiResponse(description="No such participant, or not one of yours.")
+INVALID = OpenApiResponse(description="Field errors, keyed by field name.")
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # IsAuthenticated ran first
+    return user
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search and filter participants",
+        description="A coordinator's own participants, or every participant for an administrator; "
+        "the same search and filters as the list page.",
+        parameters=[ParticipantQuerySerializer],
+    ),
+    retrieve=extend_schema(summary="One participant", responses={200: ParticipantSerializer, 404: NOT_FOUND}),
+    create=extend_schema(
+        summary="Register a participant",
+        description="Checked like the registration form (NIK, phone, village, duplicates). "
+        "A coordinator always becomes the participant's coordinator.",
+        request=ParticipantWriteSerializer,
+        responses={201: ParticipantSerializer, 400: INVALID},
+    ),
+    update=extend_schema(
+        summary="Replace a participant's editable fields",
+        request=ParticipantWriteSerializer,
+        responses={200: ParticipantSerializer, 400: INVALID, 404: NOT_FOUND},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a participant",
+        request=ParticipantWriteSerializer,
+        responses={200: ParticipantSerializer, 400: INVALID, 404: NOT_FOUND},
+    ),
+)
+class ParticipantViewSet(viewsets.GenericViewSet):
+    # No destroy action: deleting stays a UI decision for now, so DELETE answers 405.
+    permission_classes = (IsAuthenticated, IsAdminOrCoordinator)
+    # JSON only: the browsable API's pages need inline scripts, which our CSP forbids.
+    serializer_class = ParticipantSerializer
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> Any:
+        return selectors.participants_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "list":
+            return ParticipantListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return ParticipantWriteSerializer
+        return ParticipantSerializer
+
+    def _read(self, user: User, pk: int) -> dict[str, Any]:
+        # Fetched again through the scoped selector: what the caller may see, with the
+        # joins the representation needs and any flag the service set meanwhile.
+        return ParticipantSerializer(selectors.participant_get_for_user(user, pk)).data
+
+    def list(self, request: Request) -> Response:
+        params = ParticipantQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        queryset = selectors.participants_filter(self.get_queryset(), filters)
+        q = (filters.get("q") or "").strip()
+        if q:
+            queryset = selectors.participants_search(queryset, q)
+        queryset = selectors.participant_list_rows(queryset).order_by(*order_by_columns(filters["ordering"]))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(ParticipantListSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        return Response(self._read(_user(request), pk))
+
+    def create(self, request: Request) -> Response:
+        user = _user(request)
+        serializer = ParticipantWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        # Only an admin's serializer has the field; the service also forces a coordinator to themselves.
+        coordinator = data.pop("coordinator", None)
+        with service_errors():
+            result = services.participant_register(actor=user, data=data, coordinator=coordinator)
+        pk = result.participant.pk
+        location = reverse("api:participant-detail", args=[pk])
+        return Response(self._read(user, pk), status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def update(self, request: Request, pk: int, partial: bool = False) -> Response:
+        user = _user(request)
+        participant = selectors.participant_get_for_user(user, pk)
+        serializer = ParticipantWriteSerializer(
+            participant, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        coordinator = data.pop("coordinator", None)
+        # One transaction: a refused reassignment must not leave the field changes behind.
+        with transaction.atomic(), service_errors():
+            services.participant_update(actor=user, participant=participant, data=data)
+            if coordinator is not None and coordinator.pk != participant.coordinator_id:
+                services.participants_reassign(
+                    actor=user,
+                    participants=Participant.objects.filter(pk=participant.pk),
+                    to_coordinator=coordinator,
+                    reason=_("changed through the API"),
+                )
+        return Response(self._read(user, participant.pk))
+
+    def partial_update(self, request: Request, pk: int) -> Response:
+        return self.update(request, pk, partial=True)
