@@ -12,6 +12,19 @@ from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+
+
+@dataclass(frozen=True)
+class RowCount:
+    """How many rows a list has. Counting a million rows exactly costs more than the
+    page itself, so a big table may answer "about N" (planner estimate) or "more than N"
+    (a bounded count); the pager then says so instead of pretending."""
+
+    value: int
+    exact: bool = True
+    at_least: bool = False  # True: there are more than ``value`` rows
+
+
 DEFAULT_PER_PAGE = 25
 
 
@@ -34,6 +47,7 @@ class Table:
     q: str
     per_page: int
     filters: Mapping[str, Any] = field(default_factory=dict)
+    row_count: RowCount | None = None
 
     def querystring(self, **changes: object) -> str:
         """The current query string with ``changes`` applied (None removes a key)."""
@@ -64,8 +78,12 @@ class Table:
         return PER_PAGE_CHOICES
 
     @property
+    def active_filter_count(self) -> int:
+        return sum(1 for v in self.filters.values() if v not in (None, "", False))
+
+    @property
     def is_filtered(self) -> bool:
-        return bool(self.q) or any(v not in (None, "") for v in self.filters.values())
+        return bool(self.q) or self.active_filter_count > 0
 
 
 def parse_per_page(raw: str | None) -> int:
@@ -85,12 +103,17 @@ def build_table(
     search: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None,
     filters: Mapping[str, Any] | None = None,
     tiebreak: str = "pk",
-    count: Callable[[QuerySet[Any]], int] | None = None,
+    count: Callable[[QuerySet[Any]], RowCount] | None = None,
+    load_page_by_id: bool = False,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
     Unknown sort keys fall back to the default instead of erroring: a stale bookmark
     still opens. A stable ``tiebreak`` keeps page boundaries deterministic.
+
+    ``load_page_by_id`` first reads the page's ids (the OFFSET walks only the sort
+    index), then the rows with their joins for those ids alone: deep pages of a big
+    table stay fast, at the price of one more query.
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -106,13 +129,26 @@ def build_table(
     )
     per_page = parse_per_page(request.GET.get("per_page"))
     paginator = Paginator(queryset, per_page)
-    if count is not None:
-        # Let a caller supply a cheaper count (e.g. without the joins the rows need).
-        paginator.count = count(queryset)
+    row_count = count(queryset) if count is not None else None
+    if row_count is not None:
+        paginator.count = row_count.value
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    return Table(request=request, columns=columns, page=page, sort=sort, q=q, per_page=per_page, filters=filters or {})
+    if load_page_by_id:
+        ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return Table(
+        request=request,
+        columns=columns,
+        page=page,
+        sort=sort,
+        q=q,
+        per_page=per_page,
+        filters=filters or {},
+        row_count=row_count,
+    )

@@ -16,6 +16,7 @@ from .services import DUPLICATE_NIK_MESSAGE
 
 # Above this many districts a single select is unusable on a phone: narrow by regency.
 MAX_DISTRICT_OPTIONS = 300
+MAX_GROUP_OPTIONS = 200
 
 
 def coordinators() -> QuerySet[User]:
@@ -206,6 +207,10 @@ class ParticipantFilterForm(forms.Form):
         groups = scope_queryset(user, CommunityGroup.objects.all())
         if district_code:
             groups = groups.filter(village__parent_id=district_code)
+        elif groups.count() > MAX_GROUP_OPTIONS:
+            # Thousands of options cost the page more than its query; narrow by district.
+            selected = str(self.data.get("group") or "")
+            groups = groups.filter(pk=int(selected)) if selected.isdigit() else groups.none()
         _model_choice(self, "group").queryset = groups
         if user.is_admin:
             _model_choice(self, "coordinator").queryset = coordinators()

@@ -103,9 +103,12 @@ class Participant(TimeStampedModel):
         verbose_name_plural = _("participants")
         ordering = ["full_name", "id"]
         indexes = [
-            models.Index(fields=["coordinator", "full_name"], name="participant_coord_name"),
+            # (…, full_name, id) matches the list's ORDER BY, so deep pages scan the index only.
+            models.Index(fields=["coordinator", "full_name", "id"], name="participant_coord_name_id"),
             models.Index(fields=["full_name", "id"], name="participant_name_id"),
-            models.Index(fields=["district", "full_name"], name="participant_district_name"),
+            models.Index(fields=["district", "full_name", "id"], name="participant_district_name_id"),
+            # A coordinator's name search stays within their own index range.
+            models.Index(fields=["coordinator", "name_key"], name="participant_coord_key"),
             models.Index(fields=["village"], name="participant_village"),
             models.Index(fields=["community_group"], name="participant_group"),
             models.Index(fields=["status"], name="participant_status"),

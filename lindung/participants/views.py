@@ -68,6 +68,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         search=selectors.participants_search,
         filters=filter_form.filters(),
         tiebreak="id",
+        count=selectors.participants_count,
+        load_page_by_id=True,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 

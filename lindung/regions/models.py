@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Level(models.IntegerChoices):
@@ -23,6 +24,8 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    # Admin edits are audited row by row; the national import records only the renames it makes.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("region")

@@ -3,7 +3,6 @@ districts, community groups, contacts and a few hundred participants. Loads once
 
 import datetime
 import random
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +16,9 @@ from lindung.communities.services import community_group_create
 from lindung.contacts.services import contact_create
 from lindung.core.demo import names
 from lindung.participants.models import Category, Sex, Status
-from lindung.participants.services import participant_register
+from lindung.participants.services import participant_register, participant_update
 from lindung.regions.models import Level, Region
-from lindung.regions.services import regions_import_csv
-
-BENGKALIS_CSV = Path(__file__).resolve().parents[3] / "regions" / "data" / "bengkalis.csv"
+from lindung.regions.services import BENGKALIS_CSV, regions_import_csv
 
 # Demo-only credentials, printed by `print_demo_logins`; the loader refuses to run
 # outside DEBUG so they never reach a production database.
@@ -140,16 +137,19 @@ class Command(BaseCommand):
                     "category": Category.INFORMAL,
                     "declared_income": rng.choice([1_000_000, 1_500_000, 2_000_000, 2_500_000, 3_000_000]),
                     "community_group": rng.choice(groups[coordinator.pk]) if rng.random() < 0.7 else None,
-                    "status": rng.choices([Status.ACTIVE, Status.SUBMITTED, Status.NON_ACTIVE], [80, 10, 10])[0],
+                    "status": Status.SUBMITTED,
                     "contact_consent": rng.random() < 0.8,
                     "consent_method": "paper_form",
                 },
                 registration_date=registration,
             )
-            if result.participant.status == Status.ACTIVE:
-                # Active members have a KPJ; numbers here are invented.
-                result.participant.membership_number = f"26{result.participant.pk:09d}"
-                result.participant.save(update_fields=["membership_number"])
+            if result.participant.status == Status.SUBMITTED and rng.random() < 0.85:
+                # The branch confirms most registrations and issues a KPJ (invented numbers).
+                participant_update(
+                    actor=admin,
+                    participant=result.participant,
+                    data={"status": Status.ACTIVE, "membership_number": f"26{result.participant.pk:09d}"},
+                )
         return total
 
     @staticmethod

@@ -1,0 +1,19 @@
+"""Django admin for participants: a back-office escape hatch and the benchmark baseline
+(bench/pages.py times its changelist beside our own list). Kept a typical admin on
+purpose; the registry's real screens are the participants views."""
+
+from django.contrib import admin
+
+from .models import Participant
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "nik", "district", "coordinator", "status", "registration_date")
+    list_filter = ("status", "category")
+    search_fields = ("full_name", "nik")
+    list_select_related = ("district", "coordinator")
+    raw_id_fields = ("village", "community_group", "coordinator", "registered_by", "created_by")
+    readonly_fields = ("district", "name_key", "created_at", "updated_at")
+    # Our list shows 25 rows a page; the same here keeps the comparison about queries.
+    list_per_page = 25
