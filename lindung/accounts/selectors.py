@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import User
+from .models import Role, User
 
 
 def lockout_threshold() -> datetime | None:
@@ -45,3 +45,11 @@ def user_search(queryset: QuerySet[User], q: str) -> QuerySet[User]:
 
 def user_is_locked_out(user: User) -> bool:
     return _locking_attempts().filter(username=user.username).exists()
+
+
+def coordinator_choices(current: User | None = None) -> QuerySet[User]:
+    """Active coordinators, plus the group's current one so editing never silently drops them."""
+    wanted = Q(role=Role.COORDINATOR, is_active=True, is_superuser=False)
+    if current is not None:
+        wanted |= Q(pk=current.pk)
+    return User.objects.filter(wanted).order_by("first_name", "last_name", "username")

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
+from lindung.accounts.selectors import coordinator_choices
 from lindung.communities import selectors
 from lindung.communities.models import CommunityGroup, GroupType
 from lindung.communities.selectors import GroupFilters
@@ -85,7 +86,7 @@ class CommunityGroupForm(forms.Form):
         if actor.is_admin:
             coordinator_field = self.fields["coordinator"]
             assert isinstance(coordinator_field, forms.ModelChoiceField)
-            coordinator_field.queryset = selectors.coordinator_choices(group.coordinator if group else None)
+            coordinator_field.queryset = coordinator_choices(group.coordinator if group else None)
         else:
             del self.fields["coordinator"]
 
@@ -138,7 +139,7 @@ class GroupFilterForm(forms.Form):
         if user.is_admin:
             coordinator_field = self.fields["coordinator"]
             assert isinstance(coordinator_field, forms.ModelChoiceField)
-            coordinator_field.queryset = selectors.coordinator_choices()
+            coordinator_field.queryset = coordinator_choices()
         else:
             del self.fields["coordinator"]
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from lindung.accounts.models import Role, User
+from lindung.accounts.models import User
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
 from lindung.participants.models import Participant
@@ -71,14 +71,6 @@ def group_districts_for_user(user: User | AnonymousUser) -> QuerySet[Region]:
 def group_villages_for_user(user: User | AnonymousUser, district_code: str) -> QuerySet[Region]:
     villages = scope_queryset(user, CommunityGroup.objects.all()).values("village_id")
     return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code, pk__in=villages).order_by("name")
-
-
-def coordinator_choices(current: User | None = None) -> QuerySet[User]:
-    """Active coordinators, plus the group's current one so editing never silently drops them."""
-    wanted = Q(role=Role.COORDINATOR, is_active=True, is_superuser=False)
-    if current is not None:
-        wanted |= Q(pk=current.pk)
-    return User.objects.filter(wanted).order_by("first_name", "last_name", "username")
 
 
 def districts() -> QuerySet[Region]:

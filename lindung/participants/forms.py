@@ -5,32 +5,18 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.models import Role, User
+from lindung.accounts.models import User
+from lindung.accounts.selectors import coordinator_choices
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
+from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
 from lindung.regions.models import Level, Region
 
 from .models import Category, ConsentMethod, DocumentKind, FamilyMember, Participant, Sex, Status
 from .nik import clean_nik, parse_nik
 from .services import DUPLICATE_NIK_MESSAGE
 
-# Above this many districts a single select is unusable on a phone: narrow by regency.
-MAX_DISTRICT_OPTIONS = 300
 MAX_GROUP_OPTIONS = 200
-
-
-def coordinators() -> QuerySet[User]:
-    return User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("first_name", "username")
-
-
-def district_choices(user: User, regency_code: str | None = None) -> QuerySet[Region]:
-    districts = Region.objects.filter(level=Level.DISTRICT)
-    if regency_code:
-        return districts.filter(parent_id=regency_code)
-    if districts.count() <= MAX_DISTRICT_OPTIONS:
-        return districts
-    home = user.district.parent_id if user.district_id and user.district else None
-    return districts.filter(parent_id=home) if home else districts.none()
 
 
 def village_choices(district_code: str | None) -> QuerySet[Region]:
@@ -62,9 +48,8 @@ class ParticipantForm(forms.ModelForm):
     """Registration and correction form. The service re-checks everything; the form's
     job is to put each message beside its field."""
 
-    district = forms.ModelChoiceField(
-        label=_("District (kecamatan)"), queryset=Region.objects.none(), to_field_name="code"
-    )
+    regency = RegencyField()
+    district = DistrictField(label=_("District (kecamatan)"))
     coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
     document_ktp = forms.FileField(
         label=_("Photo or PDF of the KTP"),
@@ -118,12 +103,12 @@ class ParticipantForm(forms.ModelForm):
         district_code = self._bound_value("district") or (instance.district_id if instance and instance.pk else None)
         if district_code is None and user.district_id:
             district_code = user.district_id
-        districts = district_choices(user)
-        if district_code and not districts.filter(pk=district_code).exists():
-            districts = Region.objects.filter(level=Level.DISTRICT, pk=district_code) | districts
-        _model_choice(self, "district").queryset = districts
-        self.fields["district"].initial = district_code
-        self.fields["district"].widget.attrs.update(
+        regency_code = self._setup_regency(district_code)
+        district_field = self.fields["district"]
+        assert isinstance(district_field, DistrictField)
+        district_field.offer(district_options(regency=regency_code, selected=district_code, many=self.many_districts))
+        district_field.initial = district_code
+        district_field.widget.attrs.update(
             {"hx-get": reverse("regions:village_options"), "hx-target": "#id_village", "hx-trigger": "change"}
         )
         _model_choice(self, "village").queryset = village_choices(district_code)
@@ -133,7 +118,7 @@ class ParticipantForm(forms.ModelForm):
         _choice(self, "category").choices = Category.choices
         _choice(self, "consent_method").choices = [("", "---------"), *ConsentMethod.choices]
         if user.is_admin:
-            _model_choice(self, "coordinator").queryset = coordinators()
+            _model_choice(self, "coordinator").queryset = coordinator_choices()
             if instance and instance.pk:
                 self.fields["coordinator"].initial = instance.coordinator_id
         else:
@@ -151,6 +136,20 @@ class ParticipantForm(forms.ModelForm):
             # Documents are managed on the participant page once registered.
             del self.fields["document_ktp"]
             del self.fields["document_kk"]
+
+    def _setup_regency(self, district_code: str | None) -> str | None:
+        """The regency select appears only when the whole country is loaded."""
+        regency_code = self._bound_value("regency") or (district_code[:5] if district_code else None)
+        regency_code = regency_code or home_regency(self.user)
+        self.many_districts = needs_regency_choice()
+        if not self.many_districts:
+            del self.fields["regency"]
+            return regency_code
+        self.fields["regency"].initial = regency_code
+        self.fields["regency"].widget.attrs.update(
+            {"hx-get": reverse("regions:district_options"), "hx-target": "#id_district", "hx-trigger": "change"}
+        )
+        return regency_code
 
     def _bound_value(self, name: str) -> str | None:
         if not self.is_bound:
@@ -173,7 +172,7 @@ class ParticipantForm(forms.ModelForm):
 
     def domain_data(self) -> dict[str, Any]:
         """What the service takes: the model fields minus scoping and helper fields."""
-        skip = {"district", "coordinator", "document_ktp", "document_kk"}
+        skip = {"regency", "district", "coordinator", "document_ktp", "document_kk"}
         data = {name: self.cleaned_data[name] for name in self.fields if name not in skip and name in self.cleaned_data}
         if "membership_number" in self.fields and self.fields["membership_number"].disabled:
             data.pop("membership_number", None)
@@ -187,9 +186,8 @@ class ParticipantForm(forms.ModelForm):
 
 
 class ParticipantFilterForm(forms.Form):
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=Region.objects.none(), required=False, to_field_name="code"
-    )
+    regency = RegencyField()
+    district = DistrictField(required=False)
     village = forms.ModelChoiceField(
         label=_("Village"), queryset=Region.objects.none(), required=False, to_field_name="code"
     )
@@ -202,7 +200,13 @@ class ParticipantFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         district_code = self.data.get("district") or None
-        _model_choice(self, "district").queryset = district_choices(user)
+        regency_code = self.data.get("regency") or (district_code[:5] if district_code else home_regency(user))
+        many = needs_regency_choice()
+        if not many:
+            del self.fields["regency"]
+        district_field = self.fields["district"]
+        assert isinstance(district_field, DistrictField)
+        district_field.offer(district_options(regency=regency_code, selected=district_code, many=many))
         _model_choice(self, "village").queryset = village_choices(district_code)
         groups = scope_queryset(user, CommunityGroup.objects.all())
         if district_code:
@@ -213,7 +217,7 @@ class ParticipantFilterForm(forms.Form):
             groups = groups.filter(pk=int(selected)) if selected.isdigit() else groups.none()
         _model_choice(self, "group").queryset = groups
         if user.is_admin:
-            _model_choice(self, "coordinator").queryset = coordinators()
+            _model_choice(self, "coordinator").queryset = coordinator_choices()
         else:
             del self.fields["coordinator"]
 
@@ -235,16 +239,16 @@ class DocumentUploadForm(forms.Form):
 class ReassignForm(forms.Form):
     from_coordinator = forms.ModelChoiceField(label=_("From coordinator"), queryset=User.objects.none())
     to_coordinator = forms.ModelChoiceField(label=_("To coordinator"), queryset=User.objects.none())
-    district = forms.ModelChoiceField(
-        label=_("Only in district"), queryset=Region.objects.none(), required=False, to_field_name="code"
-    )
+    district = DistrictField(label=_("Only in district"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _model_choice(self, "from_coordinator").queryset = coordinators()
-        _model_choice(self, "to_coordinator").queryset = coordinators()
-        _model_choice(self, "district").queryset = district_choices(user)
+        _model_choice(self, "from_coordinator").queryset = coordinator_choices()
+        _model_choice(self, "to_coordinator").queryset = coordinator_choices()
+        district_field = self.fields["district"]
+        assert isinstance(district_field, DistrictField)
+        district_field.offer(district_options(regency=home_regency(user), selected=self.data.get("district")))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -253,3 +253,25 @@ def test_pages_keep_their_sort_order_when_loaded_by_id(client, world):
     assert shown == sorted([*names, "Siti Aminah"], reverse=True)
     page2 = client.get(reverse("participants:list"), {"per_page": 10, "sort": "name", "page": 1}).context["table"]
     assert [p.full_name for p in page2.page.object_list][:2] == ["Amir", "Bayu"]
+
+
+def test_at_national_scale_districts_are_offered_per_regency_but_all_still_filter(client, world, monkeypatch):
+    from lindung.core.tests.factories import region
+    from lindung.regions import fields
+
+    monkeypatch.setattr(fields, "MAX_DISTRICT_OPTIONS", 1)
+    region("14.03.09", "Mandau")
+    region("12.01.01", "Far Away District")
+    far = ParticipantFactory(coordinator=world["a"], full_name="Far Person", village=region("12.01.01.2001", "Desa Jauh"))
+    world["admin"].district = region("14.03.01", "Bengkalis")
+    world["admin"].save()
+    client.force_login(world["admin"])
+    response = client.get(reverse("participants:list"))
+    form = response.context["filter_form"]
+    assert "regency" in form.fields
+    offered = [value for value, _label in form.fields["district"].widget.choices if value]
+    assert set(offered) == {"14.03.01", "14.03.09"}  # the admin's home regency only
+    filtered = client.get(reverse("participants:list"), {"district": "12.01.01"}).context["table"]
+    assert [p.pk for p in filtered.page.object_list] == [far.pk]
+    by_regency = client.get(reverse("participants:list"), {"regency": "12.01"}).context["filter_form"]
+    assert [v for v, _l in by_regency.fields["district"].widget.choices if v] == ["12.01.01"]

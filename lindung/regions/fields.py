@@ -1,0 +1,60 @@
+"""District selects that stay phone-sized when the whole country is loaded.
+
+Indonesia has 7,285 districts: one select with all of them is ~300 KB of HTML. Forms
+validate against every district but offer only a short list: all districts when there
+are few (a branch that loaded one regency), else those of one regency (the user's home
+regency or one chosen in a regency select) plus the value already chosen.
+"""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level, Region
+
+MAX_DISTRICT_OPTIONS = 300
+
+
+def district_options(
+    *, regency: str | None = None, selected: str | None = None, many: bool | None = None
+) -> QuerySet[Region]:
+    """``many``: the caller's answer of needs_regency_choice(), to count only once."""
+    districts = Region.objects.filter(level=Level.DISTRICT)
+    if not (needs_regency_choice() if many is None else many):
+        return districts.order_by("name", "code")
+    wanted = Q(parent_id=regency) if regency else Q(pk__in=[])
+    if selected:
+        wanted |= Q(pk=selected)
+    return districts.filter(wanted).order_by("name", "code")
+
+
+def needs_regency_choice() -> bool:
+    return Region.objects.filter(level=Level.DISTRICT).count() > MAX_DISTRICT_OPTIONS
+
+
+def home_regency(user: Any) -> str | None:
+    district = getattr(user, "district", None)
+    return district.parent_id if district is not None else None
+
+
+class DistrictField(forms.ModelChoiceField):
+    """Accepts any district by its code; renders only the options given to ``offer``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("District"))
+        super().__init__(queryset=Region.objects.filter(level=Level.DISTRICT), to_field_name="code", **kwargs)
+
+    def offer(self, options: QuerySet[Region]) -> None:
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        self.widget.choices = empty + [(region.code, region.name) for region in options]
+
+
+class RegencyField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Regency/city"))
+        kwargs.setdefault("required", False)
+        super().__init__(
+            queryset=Region.objects.filter(level=Level.REGENCY).order_by("name"), to_field_name="code", **kwargs
+        )
