@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.phones import normalize_mobile
-from lindung.regions.models import Level, Region
+from lindung.regions.fields import DistrictField, RegencyField, setup_district_select
 
 from .models import Role, User
 
@@ -37,12 +37,15 @@ class PhoneCleanMixin:
         return normalize_mobile(self.cleaned_data.get("phone", ""))
 
 
-def district_field() -> "forms.ModelChoiceField[Region]":
-    return forms.ModelChoiceField(
-        queryset=Region.objects.filter(level=Level.DISTRICT).order_by("name"),
-        required=False,
-        label=_("Working district"),
-    )
+def add_district_select(form: forms.ModelForm) -> None:
+    """Working district, offered per regency when the whole country is loaded."""
+    form.fields["regency"] = RegencyField()
+    form.fields["district"] = DistrictField(required=False, label=_("Working district"))
+    order = [name for name in form.fields if name != "regency"]
+    form.order_fields([*order[: order.index("district")], "regency", *order[order.index("district") :]])
+    bound = form.data.get(form.add_prefix("district")) if form.is_bound else None
+    current = bound or (form.instance.district_id if form.instance.pk else None)
+    setup_district_select(form, district_code=current or None, fallback_regency=None)
 
 
 class ProfileForm(PhoneCleanMixin, forms.ModelForm):
@@ -70,7 +73,7 @@ class UserCreateForm(PhoneCleanMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"] = district_field()
+        add_district_select(self)
         self.fields["role"].initial = Role.COORDINATOR
 
     def clean_password2(self) -> str:
@@ -99,7 +102,7 @@ class UserEditForm(PhoneCleanMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"] = district_field()
+        add_district_select(self)
         self.fields["is_active"].help_text = _("Deactivate instead of deleting: the records this person made stay.")
 
 

@@ -1,8 +1,7 @@
-from itertools import groupby
 from typing import Any
 
 from django import forms
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
@@ -11,7 +10,9 @@ from lindung.communities import selectors
 from lindung.communities.models import CommunityGroup, GroupType
 from lindung.communities.selectors import GroupFilters
 from lindung.core.phones import format_national, normalize_mobile
+from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
 from lindung.regions.models import Level, Region
+from lindung.regions.selectors import village_list
 
 
 class RegionNameChoiceField(forms.ModelChoiceField):
@@ -21,27 +22,11 @@ class RegionNameChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-def _district_choices() -> list[tuple[str, Any]]:
-    # Grouped by regency so the many same-named districts of Indonesia stay distinguishable.
-    choices: list[tuple[str, Any]] = [("", "---------")]
-    for regency, rows in groupby(selectors.districts(), key=lambda r: r.parent):
-        label = regency.name if regency is not None else ""
-        choices.append((label, [(r.code, r.name) for r in rows]))
-    return choices
-
-
-def _village_options_url() -> str | None:
-    # The regions app serves <option>s for htmx; until it exists the form still works without it.
-    try:
-        return reverse("regions:village_options")
-    except NoReverseMatch:
-        return None
-
-
 class CommunityGroupForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     group_type = forms.ChoiceField(label=_("Type"), choices=GroupType.choices, initial=GroupType.OTHER)
-    district = forms.ChoiceField(label=_("District"))
+    regency = RegencyField()
+    district = DistrictField()
     village = RegionNameChoiceField(
         label=_("Village"),
         queryset=Region.objects.none(),
@@ -72,23 +57,40 @@ class CommunityGroupForm(forms.Form):
             initial["district"] = actor.district_id
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        district_field = self.fields["district"]
-        assert isinstance(district_field, forms.ChoiceField)
-        district_field.choices = _district_choices()
-        url = _village_options_url()
-        if url:
-            district_field.widget.attrs.update(
-                {"hx-get": url, "hx-target": f"#{self['village'].auto_id}", "hx-trigger": "change"}
+        regency_code = self._regency_code(actor)
+        many = needs_regency_choice()
+        if many:
+            self.fields["regency"].initial = regency_code
+            self.fields["regency"].widget.attrs.update(
+                {"hx-get": reverse("regions:district_options"), "hx-target": "#id_district", "hx-trigger": "change"}
             )
+        else:
+            del self.fields["regency"]
+        district_field = self.fields["district"]
+        assert isinstance(district_field, DistrictField)
+        district_field.offer(district_options(regency=regency_code, selected=self.district_code or None, many=many))
+        district_field.widget.attrs.update(
+            {
+                "hx-get": reverse("regions:village_options"),
+                "hx-target": f"#{self['village'].auto_id}",
+                "hx-trigger": "change",
+            }
+        )
         village_field = self.fields["village"]
         assert isinstance(village_field, forms.ModelChoiceField)
-        village_field.queryset = selectors.villages_of(self.district_code)
+        village_field.queryset = (
+            village_list(district_code=self.district_code) if self.district_code else Region.objects.none()
+        )
         if actor.is_admin:
             coordinator_field = self.fields["coordinator"]
             assert isinstance(coordinator_field, forms.ModelChoiceField)
             coordinator_field.queryset = coordinator_choices(group.coordinator if group else None)
         else:
             del self.fields["coordinator"]
+
+    def _regency_code(self, actor: User) -> str | None:
+        chosen = str(self.data.get(self.add_prefix("regency")) or "") if self.is_bound else ""
+        return chosen or (self.district_code[:5] if self.district_code else None) or home_regency(actor)
 
     @property
     def district_code(self) -> str:
@@ -102,6 +104,7 @@ class CommunityGroupForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("district", None)
+        data.pop("regency", None)
         return data
 
 

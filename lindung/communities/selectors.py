@@ -71,11 +71,3 @@ def group_districts_for_user(user: User | AnonymousUser) -> QuerySet[Region]:
 def group_villages_for_user(user: User | AnonymousUser, district_code: str) -> QuerySet[Region]:
     villages = scope_queryset(user, CommunityGroup.objects.all()).values("village_id")
     return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code, pk__in=villages).order_by("name")
-
-
-def districts() -> QuerySet[Region]:
-    return Region.objects.filter(level=Level.DISTRICT).select_related("parent").order_by("code")
-
-
-def villages_of(district_code: str) -> QuerySet[Region]:
-    return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code).order_by("name")

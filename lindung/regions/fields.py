@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Level, Region
@@ -58,3 +59,21 @@ class RegencyField(forms.ModelChoiceField):
         super().__init__(
             queryset=Region.objects.filter(level=Level.REGENCY).order_by("name"), to_field_name="code", **kwargs
         )
+
+
+def setup_district_select(form: forms.BaseForm, *, district_code: str | None, fallback_regency: str | None) -> None:
+    """Offer a form's ``district`` (DistrictField) the phone-sized list, and keep its
+    ``regency`` (RegencyField) only when the whole country is loaded."""
+    chosen = form.data.get(form.add_prefix("regency")) if form.is_bound else None
+    regency_code = chosen or (district_code[:5] if district_code else None) or fallback_regency
+    many = needs_regency_choice()
+    if many:
+        form.fields["regency"].initial = regency_code
+        form.fields["regency"].widget.attrs.update(
+            {"hx-get": reverse("regions:district_options"), "hx-target": "#id_district", "hx-trigger": "change"}
+        )
+    else:
+        del form.fields["regency"]
+    district_field = form.fields["district"]
+    assert isinstance(district_field, DistrictField)
+    district_field.offer(district_options(regency=regency_code, selected=district_code, many=many))

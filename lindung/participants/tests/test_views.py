@@ -262,7 +262,9 @@ def test_at_national_scale_districts_are_offered_per_regency_but_all_still_filte
     monkeypatch.setattr(fields, "MAX_DISTRICT_OPTIONS", 1)
     region("14.03.09", "Mandau")
     region("12.01.01", "Far Away District")
-    far = ParticipantFactory(coordinator=world["a"], full_name="Far Person", village=region("12.01.01.2001", "Desa Jauh"))
+    far = ParticipantFactory(
+        coordinator=world["a"], full_name="Far Person", village=region("12.01.01.2001", "Desa Jauh")
+    )
     world["admin"].district = region("14.03.01", "Bengkalis")
     world["admin"].save()
     client.force_login(world["admin"])
