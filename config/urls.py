@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contacts/", include("lindung.contacts.urls")),
     path("participants/", include("lindung.participants.urls")),
     path("api/", include("lindung.api.urls")),
+    path("jobs/", include("lindung.jobs.urls")),
     path("", include("lindung.core.urls")),
 ]
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lindung.communities",
     "lindung.contacts",
     "lindung.participants",
+    "lindung.jobs",
     "lindung.api",
 ]
 
@@ -177,3 +178,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LINDUNG_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background jobs (imports, exports, sends): "thread" runs them in the web process (the
+# embedded default, nothing to install), "celery" hands them to Celery workers through
+# CELERY_BROKER_URL (production), "inline" runs them at commit (tests).
+LINDUNG_JOBS_MODE = env("LINDUNG_JOBS_MODE", default="thread")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -101,12 +101,14 @@ def family_member_get_for_user(user: Any, participant_pk: int, pk: int) -> Famil
 # Beyond this many matches a list says "more than 10,000" instead of counting them all:
 # nobody pages that far, and an exact count of a common surname costs ~100 ms at 1M rows.
 COUNT_CAP = 10_000
-# Below this the planner's estimate is not worth trusting; counting is cheap anyway.
-ESTIMATE_FROM = 100_000
 
 
 def participants_count(queryset: QuerySet[Participant]) -> RowCount:
-    """Count for the list's pager: exact when cheap, else an estimate or a bound."""
+    """Count for the list's pager: exact up to COUNT_CAP; beyond it the planner's
+    estimate for the whole table (unfiltered), else "more than COUNT_CAP"."""
+    bounded = queryset.order_by()[: COUNT_CAP + 1].count()
+    if bounded <= COUNT_CAP:
+        return RowCount(bounded)
     if not queryset.query.where and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -114,9 +116,6 @@ def participants_count(queryset: QuerySet[Participant]) -> RowCount:
             )
             row = cursor.fetchone()
         estimate = int(row[0]) if row else 0
-        if estimate >= ESTIMATE_FROM:
+        if estimate > COUNT_CAP:
             return RowCount(estimate, exact=False)
-    bounded = queryset.order_by()[: COUNT_CAP + 1].count()
-    if bounded > COUNT_CAP:
-        return RowCount(COUNT_CAP, exact=False, at_least=True)
-    return RowCount(bounded)
+    return RowCount(COUNT_CAP, exact=False, at_least=True)
