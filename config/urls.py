@@ -12,6 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("participants/", include("lindung.participants.urls")),
     path("api/", include("lindung.api.urls")),
     path("jobs/", include("lindung.jobs.urls")),
+    path("contributions/", include("lindung.contributions.urls")),
+    path("reports/", include("lindung.reports.urls")),
+    path("", include("lindung.cards.urls")),
     path("", include("lindung.core.urls")),
 ]
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "lindung.contacts",
     "lindung.participants",
     "lindung.jobs",
+    "lindung.contributions",
+    "lindung.cards",
+    "lindung.reports",
     "lindung.api",
 ]
 
