@@ -2,6 +2,7 @@
 by default, is checked by its own tests (core/tests/test_platform.py, check_translations)."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,3 +19,24 @@ def _english_messages() -> Iterator[None]:
 def client(client: Client) -> Client:
     client.cookies["django_language"] = "en"
     return client
+
+
+@pytest.fixture
+def admin(db: None) -> Any:
+    from lindung.core.tests.factories import AdminFactory
+
+    return AdminFactory(first_name="Ani", last_name="Admin")
+
+
+@pytest.fixture
+def coord_a(db: None) -> Any:
+    from lindung.core.tests.factories import CoordinatorFactory
+
+    return CoordinatorFactory(first_name="Budi", last_name="Alpha")
+
+
+@pytest.fixture
+def coord_b(db: None) -> Any:
+    from lindung.core.tests.factories import CoordinatorFactory
+
+    return CoordinatorFactory(first_name="Citra", last_name="Beta")

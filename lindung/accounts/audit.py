@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from axes.models import AccessFailureLog, AccessLog
-from django.db.models import F, Field, OuterRef, QuerySet, Subquery, Value
+from django.db.models import F, Field, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields import BooleanField
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -111,7 +111,12 @@ def change_rows(records: list[Any]) -> list[ChangeRow]:
     history = Participant.history.model
     ids = [r.history_id for r in records if r.history_type == "~"]
     previous_ids = (
-        history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        # Two saves can share a timestamp: the history id breaks the tie, as in the ordering.
+        history.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )

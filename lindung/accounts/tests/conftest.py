@@ -1,44 +1,10 @@
 import datetime
 import itertools
 
-import pytest
-from django.conf import settings
-from django.test import Client
-
-from lindung.core.tests.factories import AdminFactory, CoordinatorFactory, bengkalis_village
+from lindung.core.tests.factories import bengkalis_village
 from lindung.participants.models import Participant
 
 _niks = itertools.count(1)
-
-
-@pytest.fixture
-def client() -> Client:
-    """English pages whatever catalogue is installed, so assertions read the msgids."""
-    c = Client()
-    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return c
-
-
-@pytest.fixture
-def admin(db):
-    return AdminFactory(first_name="Ani", last_name="Admin")
-
-
-@pytest.fixture
-def coord_a(db):
-    return CoordinatorFactory(first_name="Budi", last_name="Alpha")
-
-
-@pytest.fixture
-def coord_b(db):
-    return CoordinatorFactory(first_name="Citra", last_name="Beta")
-
-
-def login_client(user) -> Client:
-    c = Client()
-    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    c.force_login(user)
-    return c
 
 
 def make_participant(*, by, full_name: str = "Dewi Lestari", **extra) -> Participant:

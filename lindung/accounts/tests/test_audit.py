@@ -5,10 +5,11 @@ from axes.models import AccessFailureLog, AccessLog
 from django.urls import reverse
 from django.utils import timezone
 
+from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import DEFAULT_PASSWORD
 from lindung.participants.models import Participant
 
-from .conftest import login_client, make_participant
+from .conftest import make_participant
 
 pytestmark = pytest.mark.django_db
 

@@ -94,7 +94,7 @@ class TestLockout:
         assert attempt(client, coord_a.username, DEFAULT_PASSWORD).status_code == 302
 
     def test_admin_unlock_lets_them_back_in(self, client, admin, coord_a):
-        from .conftest import login_client
+        from lindung.core.tests.clients import login_client
 
         for _ in range(settings.AXES_FAILURE_LIMIT):
             attempt(client, coord_a.username, "wrong")

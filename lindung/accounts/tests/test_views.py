@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindung.accounts.models import Role, User
+from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import DEFAULT_PASSWORD, AdminFactory, CoordinatorFactory, bengkalis_village
-
-from .conftest import login_client
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from lindung.communities.models import CommunityGroup, GroupType
+from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import CoordinatorFactory, bengkalis_village, mandau_village, region
 
-from .conftest import login_client
 from .factories import CommunityGroupFactory, make_participant
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from lindung.contacts.models import Contact
+from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import region
 
-from .conftest import login_client
 from .factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
