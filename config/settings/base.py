@@ -141,6 +141,8 @@ MEDIA_ROOT = Path(env("LINDUNG_MEDIA_ROOT", default=str(BASE_DIR / "var" / "medi
 # Identity documents are private: they live outside the static/media URL space and are
 # served only by views that apply the scoping rules.
 PRIVATE_MEDIA_ROOT = Path(env("LINDUNG_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+# Shown on membership cards under "LINDUNG", e.g. the cooperative's name.
+LINDUNG_CARD_ISSUER = env("LINDUNG_CARD_ISSUER", default="")
 DOCUMENT_MAX_BYTES = env.int("LINDUNG_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -179,7 +181,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LINDUNG_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every render step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Background jobs (imports, exports, sends): "thread" runs them in the web process (the
