@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lindung.contributions",
     "lindung.cards",
     "lindung.reports",
+    "lindung.billing",
     "lindung.api",
 ]
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .auth import TokenObtainView
+from .calculator import CalculatorView
 from .views import ParticipantViewSet
 
 router = SimpleRouter(use_regex_path=False)
@@ -12,5 +13,6 @@ app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
+    path("calculator/", CalculatorView.as_view(), name="calculator"),
     *router.urls,
 ]

@@ -2,7 +2,7 @@
 recorded (django-simple-history keeps field-level history with the actor)."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,10 @@ def _clean(data: Mapping[str, Any], *, current: Participant | None = None) -> di
 
 COORDINATOR_STATUSES = (Status.DRAFT, Status.SUBMITTED)
 
+# Called (inside the transaction) when a participant becomes active; other apps register
+# here in their AppConfig.ready(), e.g. billing issues the first month's bill.
+ACTIVATION_HOOKS: list[Callable[[Participant], None]] = []
+
 
 def _check_coordinator_limits(actor: User, values: Mapping[str, Any], current: Participant | None) -> None:
     """Activation and KPJ numbers are an administrator's decision, whatever the entry
@@ -232,6 +236,9 @@ def participant_update(*, actor: User, participant: Participant, data: Mapping[s
     _save(participant, actor)
     if {"full_name", "birth_date"} & changed.keys():
         _flag_likely_duplicates(participant)
+    if changed.get("status") == Status.ACTIVE:
+        for hook in ACTIVATION_HOOKS:
+            hook(participant)
     return participant
 
 

@@ -12,7 +12,12 @@ def test_schema_generates_without_warnings_and_validates():
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     schema = yaml.safe_load(out.getvalue())
-    assert set(schema["paths"]) == {"/api/auth/token/", "/api/participants/", "/api/participants/{id}/"}
+    assert set(schema["paths"]) == {
+        "/api/auth/token/",
+        "/api/calculator/",
+        "/api/participants/",
+        "/api/participants/{id}/",
+    }
     assert "delete" not in schema["paths"]["/api/participants/{id}/"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 

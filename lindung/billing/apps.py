@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "lindung.billing"
+    label = "billing"
+
+    def ready(self) -> None:
+        from lindung.participants.services import ACTIVATION_HOOKS
+
+        from .bills import bill_on_activation
+
+        if bill_on_activation not in ACTIVATION_HOOKS:
+            ACTIVATION_HOOKS.append(bill_on_activation)

@@ -1,0 +1,186 @@
+"""Monthly bills (CON-2): generated idempotently from the contribution rules in force for
+the bill's own month, for every active participant, and on activation."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
+from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
+from lindung.participants.models import Participant, Status
+
+from .models import Bill, BillLine
+
+CHUNK = 2000
+BILLED_STATUSES = (Status.ACTIVE,)
+
+
+@dataclass
+class GenerationResult:
+    month: datetime.date
+    created: int = 0
+    already_billed: int = 0
+    # participant id -> why no bill could be computed (e.g. no declared income)
+    problems: dict[int, str] = field(default_factory=dict)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+class _Calculator:
+    """Participants with the same category, income and programs share one calculation:
+    a million bills need only as many calculations as there are distinct combinations."""
+
+    def __init__(self, month: datetime.date) -> None:
+        self.month = month
+        self.book: RuleBook = rules_in_force(month)
+        self.cache: dict[tuple[object, ...], Calculation] = {}
+        self.due: dict[str, datetime.date] = {}
+
+    def for_participant(self, participant: Participant) -> Calculation:
+        if participant.declared_income is None:
+            raise ValidationError("no declared income")
+        enrolment = participant_programs_on(participant, self.month, self.book)
+        key = (participant.category, participant.declared_income, tuple(enrolment.programs), enrolment.risk_tier)
+        if key not in self.cache:
+            self.cache[key] = contribution_calculate(
+                category=participant.category,
+                income=int(participant.declared_income),
+                programs=enrolment.programs,
+                month=self.month,
+                risk_tier=enrolment.risk_tier,
+                book=self.book,
+            )
+        return self.cache[key]
+
+    def due_date(self, category: str) -> datetime.date:
+        if category not in self.due:
+            self.due[category] = due_date(category, self.month)
+        return self.due[category]
+
+
+def _new_bill(participant: Participant, calc: Calculation, due: datetime.date) -> tuple[Bill, list[BillLine]]:
+    bill = Bill(
+        participant=participant,
+        month=calc.month,
+        category=calc.category,
+        income_basis=calc.income,
+        amount=calc.total,
+        employer_amount=calc.employer_total,
+        worker_amount=calc.worker_total,
+        due_date=due,
+    )
+    lines = [
+        BillLine(
+            program=line.program,
+            basis=line.basis,
+            rate=line.rate,
+            flat_amount=line.flat_amount,
+            employer_share=line.employer_share,
+            worker_share=line.worker_share,
+            amount=line.amount,
+            legal_basis=line.legal_basis[:200],
+        )
+        for line in calc.lines
+    ]
+    return bill, lines
+
+
+def bills_generate(
+    *,
+    month: datetime.date,
+    participant_ids: Iterable[int] | None = None,
+    report: Callable[[int, int], None] | None = None,
+) -> GenerationResult:
+    """Create the month's missing bills for active participants registered by the end of
+    the month. Running it again creates nothing new; a bill already issued is never
+    recomputed (it was judged by the rules of its own month)."""
+    month = month_start(month)
+    result = GenerationResult(month=month)
+    calculator = _Calculator(month)
+    queryset = Participant.objects.filter(status__in=BILLED_STATUSES, registration_date__lte=month_end(month))
+    if participant_ids is not None:
+        queryset = queryset.filter(pk__in=list(participant_ids))
+    ids = list(queryset.exclude(bills__month=month).order_by("pk").values_list("pk", flat=True))
+    result.already_billed = queryset.filter(bills__month=month).count()
+    for start in range(0, len(ids), CHUNK):
+        chunk = Participant.objects.filter(pk__in=ids[start : start + CHUNK]).prefetch_related("program_rows")
+        result.created += _create_chunk(chunk, calculator, result)
+        if report:
+            report(min(start + CHUNK, len(ids)), len(ids))
+    return result
+
+
+@transaction.atomic
+def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, result: GenerationResult) -> int:
+    pending: list[tuple[Bill, list[BillLine]]] = []
+    for participant in chunk:
+        try:
+            calc = calculator.for_participant(participant)
+        except ValidationError as exc:
+            result.problems[participant.pk] = "; ".join(exc.messages)
+            continue
+        pending.append(_new_bill(participant, calc, calculator.due_date(participant.category)))
+    if not pending:
+        return 0
+    try:
+        with transaction.atomic():
+            bills = Bill.objects.bulk_create([bill for bill, _lines in pending])
+    except IntegrityError:
+        # Someone billed part of this chunk meanwhile: fall back to one by one.
+        return _create_one_by_one(pending)
+    lines = []
+    for bill, bill_lines in zip(bills, (lines for _bill, lines in pending), strict=True):
+        for line in bill_lines:
+            line.bill = bill
+            lines.append(line)
+    BillLine.objects.bulk_create(lines)
+    return len(bills)
+
+
+def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
+    created = 0
+    for bill, lines in pending:
+        try:
+            with transaction.atomic():
+                bill.save()
+                for line in lines:
+                    line.bill = bill
+                BillLine.objects.bulk_create(lines)
+                created += 1
+        except IntegrityError:
+            continue
+    return created
+
+
+def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
+    """The participant's bills for ``months``, creating those missing (prepayment, the
+    registration month). Months are judged by their own rules."""
+    wanted = sorted({month_start(m) for m in months})
+    existing = {b.month: b for b in Bill.objects.filter(participant=participant, month__in=wanted)}
+    for month in wanted:
+        if month in existing:
+            continue
+        calculator = _Calculator(month)
+        calc = calculator.for_participant(participant)
+        bill, lines = _new_bill(participant, calc, calculator.due_date(participant.category))
+        bill.save()
+        for line in lines:
+            line.bill = bill
+        BillLine.objects.bulk_create(lines)
+        existing[month] = bill
+    return [existing[m] for m in wanted]
+
+
+def bill_on_activation(participant: Participant) -> None:
+    """A newly active member owes from the current month on; without a declared income
+    there is nothing to bill yet (the monthly run will pick them up once it is known)."""
+    if participant.declared_income is None:
+        return
+    from django.utils import timezone
+
+    bills_ensure(participant, [month_start(timezone.localdate())])

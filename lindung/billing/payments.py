@@ -1,0 +1,214 @@
+"""Recording payments (CON-3): allocated to the oldest open bills, numbered receipts, a
+reference never recorded twice (the database's unique constraints are the guard, so two
+clicks or two clerks at once cannot both succeed), corrections as reversing entries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import User
+from lindung.contributions.calculator import add_months, month_start
+from lindung.contributions.models import RuleKind
+from lindung.contributions.selectors import rules_in_force
+from lindung.participants.models import Participant
+
+from .bills import bills_ensure
+from .coverage import coverage_refresh
+from .models import Bill, CollectionAccount, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    amount: int
+    paid_on: datetime.date
+    method: PaymentMethod
+    reference: str = ""
+    collection_account: CollectionAccount | None = None
+    collected_by: User | None = None
+    prepaid_months: int = 0
+    note: str = ""
+
+
+def _check_actor(actor: User, participant: Participant) -> None:
+    if actor.is_admin:
+        return
+    if actor.is_coordinator and participant.coordinator_id == actor.pk:
+        return
+    raise PermissionDenied(_("You cannot record payments for this participant."))
+
+
+def _next_receipt_number(on: datetime.date) -> str:
+    sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(year=on.year)
+    ReceiptSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+    sequence.refresh_from_db()
+    return f"KW-{on.year}-{sequence.last_number:06d}"
+
+
+def _validate(actor: User, participant: Participant, data: PaymentInput) -> PaymentInput:
+    errors: dict[str, list[str]] = {}
+    collected_by = data.collected_by
+    if actor.is_coordinator:
+        collected_by = actor  # a coordinator records what they collected themselves
+    if data.amount <= 0:
+        errors["amount"] = [_("Enter the amount received, in whole rupiah.")]
+    today = timezone.localdate()
+    if data.paid_on > today:
+        errors["paid_on"] = [_("The payment date cannot be in the future.")]
+    if not data.method.is_active:
+        errors["method"] = [_("This payment method is no longer in use.")]
+    reference = " ".join(data.reference.split())
+    if data.method.needs_reference and not reference:
+        errors["reference"] = [_("This payment method needs the transaction reference.")]
+    account = data.collection_account
+    if account is not None and (not account.is_active or (collected_by and account.coordinator_id != collected_by.pk)):
+        errors["collection_account"] = [_("Choose an active account of the collecting coordinator.")]
+    if data.method.is_cash and collected_by is None:
+        errors["collected_by"] = [_("Say which coordinator collected the cash.")]
+    if data.prepaid_months:
+        options = rules_in_force(month_start(data.paid_on)).find(RuleKind.PREPAY, participant.category)
+        allowed = options.month_options if options else [1]
+        if data.prepaid_months not in allowed:
+            errors["prepaid_months"] = [
+                _("Months can be paid in advance in blocks of %(options)s.")
+                % {"options": ", ".join(str(m) for m in allowed)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return PaymentInput(
+        amount=data.amount,
+        paid_on=data.paid_on,
+        method=data.method,
+        reference=reference,
+        collection_account=account,
+        collected_by=collected_by,
+        prepaid_months=data.prepaid_months,
+        note=data.note.strip(),
+    )
+
+
+def payment_record(*, actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
+    """Record a payment and allocate it to the oldest open bills.
+
+    ``submission_key`` comes from the form (one per rendered form): the same form sent
+    twice returns the first payment instead of recording another one.
+    """
+    _check_actor(actor, participant)
+    existing = Payment.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return _same_submission(existing, participant)
+    clean = _validate(actor, participant, data)
+    try:
+        return _record(actor, participant, clean, submission_key)
+    except IntegrityError as exc:
+        again = Payment.objects.filter(submission_key=submission_key).first()
+        if again is not None:
+            return _same_submission(again, participant)
+        if clean.reference and Payment.objects.filter(reference=clean.reference).exists():
+            raise ValidationError({"reference": _("A payment with this reference has already been recorded.")}) from exc
+        raise
+
+
+def _same_submission(payment: Payment, participant: Participant) -> Payment:
+    if payment.participant_id != participant.pk:
+        raise ValidationError(_("This form was already used for another participant; open it again."))
+    return payment
+
+
+@transaction.atomic
+def _record(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
+    # One payment at a time per participant: allocation reads and writes the same bills.
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    if data.reference and Payment.objects.filter(reference=data.reference).exists():
+        raise ValidationError({"reference": _("A payment with this reference has already been recorded.")})
+    if data.prepaid_months:
+        start = month_start(data.paid_on)
+        bills_ensure(participant, [add_months(start, i) for i in range(data.prepaid_months)])
+    open_bills = list(
+        Bill.objects.select_for_update().filter(participant=participant, settled_on__isnull=True).order_by("month")
+    )
+    owed = sum(bill.outstanding for bill in open_bills)
+    if data.amount > owed:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The participant owes %(owed)s for the open months. To pay ahead, choose the number of "
+                    "months paid in advance."
+                )
+                % {"owed": f"Rp {owed:,}".replace(",", ".")}
+            }
+        )
+    payment = Payment.objects.create(
+        participant=participant,
+        amount=data.amount,
+        paid_on=data.paid_on,
+        method=data.method,
+        collected_by=data.collected_by,
+        collection_account=data.collection_account,
+        reference=data.reference,
+        prepaid_months=data.prepaid_months,
+        receipt_number=_next_receipt_number(data.paid_on),
+        submission_key=submission_key,
+        note=data.note,
+        recorded_by=actor,
+    )
+    remaining = data.amount
+    allocations = []
+    for bill in open_bills:
+        if remaining <= 0:
+            break
+        share = min(remaining, bill.outstanding)
+        bill.paid_amount += share
+        if bill.paid_amount >= bill.amount:
+            bill.settled_on = data.paid_on
+        bill.save(update_fields=["paid_amount", "settled_on"])
+        allocations.append(PaymentAllocation(payment=payment, bill=bill, amount=share))
+        remaining -= share
+    PaymentAllocation.objects.bulk_create(allocations)
+    coverage_refresh(participant)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
+    """Cancel a payment with a reversing entry: the original stays, a negative payment
+    points at it, and the bills it paid are opened again. Administrators only."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can reverse a payment."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the payment is reversed.")})
+    original = Payment.objects.select_for_update().get(pk=payment.pk)
+    if original.is_reversal:
+        raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
+    if Payment.objects.filter(reversal_of=original).exists():
+        raise ValidationError(_("This payment has already been reversed."))
+    today = timezone.localdate()
+    reversal = Payment.objects.create(
+        participant_id=original.participant_id,
+        amount=-original.amount,
+        paid_on=today,
+        method=original.method,
+        collected_by=original.collected_by,
+        collection_account=original.collection_account,
+        reversal_of=original,
+        receipt_number=_next_receipt_number(today),
+        submission_key=f"reversal-{original.pk}",
+        note=reason[:200],
+        recorded_by=actor,
+    )
+    allocations = list(original.allocations.select_related("bill").select_for_update())
+    reversed_lines = []
+    for allocation in allocations:
+        bill = allocation.bill
+        bill.paid_amount -= allocation.amount
+        bill.settled_on = None
+        bill.save(update_fields=["paid_amount", "settled_on"])
+        reversed_lines.append(PaymentAllocation(payment=reversal, bill=bill, amount=-allocation.amount))
+    PaymentAllocation.objects.bulk_create(reversed_lines)
+    coverage_refresh(Participant.objects.get(pk=original.participant_id))
+    return reversal
