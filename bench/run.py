@@ -5,7 +5,7 @@ import importlib
 import sys
 
 # Module names with a main(argv) -> int; other benchmarks add themselves here.
-BENCHMARKS = ("bench.pages",)
+BENCHMARKS = ("bench.pages", "bench.exports")
 
 
 def main() -> int:

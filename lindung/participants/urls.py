@@ -5,7 +5,6 @@ from . import views
 app_name = "participants"
 urlpatterns = [
     path("", views.participant_list, name="list"),
-    path("export.csv", views.participant_export_csv, name="export_csv"),
     path("new/", views.participant_create, name="create"),
     path("reassign/", views.participants_reassign_view, name="reassign"),
     path("<int:pk>/", views.participant_detail, name="detail"),

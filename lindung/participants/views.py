@@ -1,14 +1,10 @@
-import csv
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -72,44 +68,6 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         load_page_by_id=True,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@staff_required
-def participant_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The current list (same scope, filters and search) as CSV, streamed in chunks."""
-    queryset, _filter_form = _filtered(request)
-    q = (request.GET.get("q") or "").strip()[:100]
-    if q:
-        queryset = selectors.participants_search(queryset, q)
-    rows = selectors.participant_list_rows(queryset).order_by("full_name", "id")
-    writer = csv.writer(_Echo())
-    header = [_("NIK"), _("Name"), _("Village"), _("District"), _("Group"), _("Phone"), _("Status"), _("Registered")]
-
-    def lines() -> Any:
-        yield "\ufeff" + writer.writerow(header)  # BOM so Excel opens UTF-8 correctly
-        for p in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    p.nik,
-                    p.full_name,
-                    p.village.name,
-                    p.district.name,
-                    p.community_group.name if p.community_group else "",
-                    p.phone,
-                    p.get_status_display(),
-                    p.registration_date.isoformat(),
-                ]
-            )
-
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{stamp}.csv"'
-    return response
 
 
 @staff_required

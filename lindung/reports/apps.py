@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "lindung.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from .exports import participants  # noqa: F401 (registers the participant export)
+        from .handlers import register_all
+
+        register_all()

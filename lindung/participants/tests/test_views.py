@@ -48,7 +48,7 @@ def test_anonymous_is_sent_to_login_everywhere(client, world):
     urls = [
         ("get", reverse("participants:list")),
         ("get", reverse("participants:create")),
-        ("get", reverse("participants:export_csv")),
+        ("get", reverse("reports:export", args=["participants", "csv"])),
         ("get", reverse("participants:reassign")),
     ]
     for method, url in urls + object_urls(world):
@@ -94,7 +94,8 @@ def test_list_search_and_export_show_only_my_participants(client, world):
     client.force_login(world["a"])
     body = client.get(reverse("participants:list"), {"q": "siti"}).content.decode()
     assert "Siti Aminah" in body and "Siti Other" not in body
-    csv_body = b"".join(client.get(reverse("participants:export_csv")).streaming_content).decode()
+    response = client.get(reverse("reports:export", args=["participants", "csv"]))
+    csv_body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Siti Aminah" in csv_body and "Siti Other" not in csv_body
     client.force_login(world["admin"])
     body = client.get(reverse("participants:list"), {"q": "siti"}).content.decode()

@@ -1,0 +1,153 @@
+"""The participant export: the list page's rows (same scope, filters, search and sort),
+with more columns than the page shows.
+
+NIK: Excel and CSV carry the full number, because coordinators use it to register and
+look people up at BPJS Ketenagakerjaan; the PDF masks it (``masked_nik``), because printed
+paper is left on desks and passed around, where nobody can revoke it."""
+
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lindung.participants import selectors
+from lindung.participants.forms import ParticipantFilterForm
+from lindung.participants.models import Category, Participant, Sex, Status
+from lindung.participants.views import COLUMNS as LIST_COLUMNS
+
+from .spec import ExportColumn, ExportSpec, Params, register
+
+SEARCH_MAX = 100  # as the list page (core/tables.py)
+DEFAULT_SORT = "name"
+TIEBREAK = "id"
+
+
+def as_querydict(params: Params) -> QueryDict:
+    """Both a request's QueryDict and a job's stored {key: [values]} become a QueryDict."""
+    if isinstance(params, QueryDict):
+        return params
+    query = QueryDict(mutable=True)
+    for key, values in params.items():
+        query.setlist(key, list(values) if isinstance(values, list | tuple) else [values])
+    return query
+
+
+def _sortable(user: Any) -> dict[str, str]:
+    # The list page's whitelist: a coordinator's list has no coordinator column to sort by.
+    return {c.key: c.sort for c in LIST_COLUMNS if c.sort and (user.is_admin or c.key != "coordinator")}
+
+
+def _sort_key(user: Any, query: QueryDict) -> str:
+    sort = query.get("sort") or DEFAULT_SORT
+    return sort if sort.lstrip("-") in _sortable(user) else DEFAULT_SORT
+
+
+def _search_text(query: QueryDict) -> str:
+    return (query.get("q") or "").strip()[:SEARCH_MAX]
+
+
+def _filter_form(user: Any, query: QueryDict) -> ParticipantFilterForm:
+    # Unbound when there is nothing to filter on, exactly as the list page does.
+    return ParticipantFilterForm(query or None, user=user)
+
+
+def participant_export_queryset(user: Any, params: Params) -> QuerySet[Participant]:
+    """The rows of the participant list for ``user`` and these GET parameters, in its order."""
+    query = as_querydict(params)
+    queryset = selectors.participants_filter(
+        selectors.participants_visible_to(user), _filter_form(user, query).filters()
+    )
+    q = _search_text(query)
+    if q:
+        queryset = selectors.participants_search(queryset, q)
+    sort = _sort_key(user, query)
+    field = _sortable(user)[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    queryset = queryset.order_by(f"-{field}" if descending else field, f"-{TIEBREAK}" if descending else TIEBREAK)
+    return queryset.select_related("village", "district", "community_group", "coordinator").only(
+        "id",
+        "nik",
+        "full_name",
+        "membership_number",
+        "sex",
+        "birth_date",
+        "phone",
+        "category",
+        "status",
+        "registration_date",
+        "village__name",
+        "district__name",
+        "community_group__name",
+        "coordinator__username",
+        "coordinator__first_name",
+        "coordinator__last_name",
+    )
+
+
+def _display(form: ParticipantFilterForm, name: str, value: Any) -> str:
+    choices = getattr(form.fields[name], "choices", None)
+    if isinstance(value, str) and choices is not None:
+        return str(dict(choices).get(value, value))
+    if value is True:
+        return gettext("yes")
+    return getattr(value, "name", None) or str(value)
+
+
+def describe_participant_export(user: Any, params: Params) -> list[tuple[str, str]]:
+    """The filters, search and sort actually applied (ignored or refused ones are not listed)."""
+    query = as_querydict(params)
+    form = _filter_form(user, query)
+    applied = form.filters()
+    shown = [*selectors.FILTER_FIELDS, "possible_duplicate"]
+    lines = [(str(form.fields[k].label), _display(form, k, applied[k])) for k in shown if k in applied]
+    q = _search_text(query)
+    if q:
+        lines.append((gettext("Search"), q))
+    sort = _sort_key(user, query)
+    label = next(str(c.label) for c in LIST_COLUMNS if c.key == sort.lstrip("-"))
+    lines.append((gettext("Sorted by"), label + (" ↓" if sort.startswith("-") else "")))
+    return lines
+
+
+def _labels(choices: type[models.TextChoices]) -> Any:
+    """``get_FOO_display`` per row hashes lazy labels (a third of a CSV's time); look up
+    labels translated once per export instead."""
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value)
+
+
+def _columns(user: Any) -> list[ExportColumn]:
+    sex, category, status = _labels(Sex), _labels(Category), _labels(Status)
+    columns = [
+        ExportColumn("nik", _("NIK"), lambda p: p.nik, width=18, pdf_value=lambda p: p.masked_nik),
+        ExportColumn("name", _("Name"), lambda p: p.full_name, width=28),
+        ExportColumn("kpj", _("KPJ"), lambda p: p.membership_number or "", width=14),
+        ExportColumn("sex", _("Sex"), lambda p: sex(p.sex), width=10, in_pdf=False),
+        ExportColumn("birth_date", _("Date of birth"), lambda p: p.birth_date, kind="date", width=12, in_pdf=False),
+        ExportColumn("phone", _("Phone"), lambda p: p.phone, width=16),
+        ExportColumn("village", _("Village"), lambda p: p.village.name, width=20),
+        ExportColumn("district", _("District"), lambda p: p.district.name, width=20),
+        ExportColumn("group", _("Group"), lambda p: p.community_group.name if p.community_group else "", width=20),
+        ExportColumn("coordinator", _("Coordinator"), lambda p: str(p.coordinator) if p.coordinator else "", width=20),
+        ExportColumn("category", _("Category"), lambda p: category(p.category), width=22, in_pdf=False),
+        ExportColumn("status", _("Status"), lambda p: status(p.status), width=12),
+        ExportColumn("registered", _("Registered"), lambda p: p.registration_date, kind="date", width=12),
+    ]
+    # A coordinator's own export would repeat their name on every row.
+    return columns if user.is_admin else [c for c in columns if c.key != "coordinator"]
+
+
+PARTICIPANTS = register(
+    ExportSpec(
+        key="participants",
+        title=_("Participants"),
+        filename_stem="peserta",
+        columns=_columns,
+        queryset=participant_export_queryset,
+        describe=describe_participant_export,
+        params_allowed=frozenset({"q", "sort", *ParticipantFilterForm.base_fields}),
+    )
+)
