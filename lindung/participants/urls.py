@@ -16,3 +16,14 @@ urlpatterns = [
     path("<int:pk>/family/", views.family_member_add_view, name="family_add"),
     path("<int:pk>/family/<int:member_pk>/delete/", views.family_member_delete_view, name="family_delete"),
 ]
+
+from . import import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_start, name="import_start"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
+    path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("lookup/", import_views.participant_lookup, name="lookup"),
+]

@@ -1,0 +1,174 @@
+"""Bulk import and bulk NIK lookup pages (REG-4). Thin: the imports package and the
+jobs app do the work."""
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.models import User
+from lindung.core.permissions import staff_required
+
+from .imports import jobs as imports
+from .imports.errors_file import errors_as_xlsx
+from .imports.forms import ImportUploadForm, LookupForm
+from .imports.lookup import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
+from .imports.participants import COLUMNS
+from .imports.reading import FileProblem
+
+RECENT_IMPORTS = 10
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@staff_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_start(
+                actor=user, upload=form.cleaned_data["file"], coordinator=form.cleaned_data.get("coordinator")
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, _("The file has been uploaded and is being checked. Nothing is imported yet."))
+            return redirect("participants:import_detail", pk=job.pk)
+    recent = imports.import_previews_for(user).only(
+        "id", "status", "input_name", "created_at", "message", "result", "created_by_id"
+    )[:RECENT_IMPORTS]
+    return render(request, "participants/import_start.html", {"form": form, "columns": COLUMNS, "recent": recent})
+
+
+@staff_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress while the file is checked or written; the preview once it is checked.
+    The htmx poll asks for a full reload as soon as the running job is done."""
+    preview = imports.import_get_for_user(request.user, pk)
+    commit_job = imports.import_commit_job(preview)
+    running = commit_job if commit_job is not None else preview
+    if request.headers.get("HX-Request"):
+        if running.is_done:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "participants/import_progress.html", {"preview": preview, "job": running})
+    summary = preview.result.get("import") or {}
+    context: dict[str, Any] = {
+        "preview": preview,
+        "commit_job": commit_job,
+        "running": running if not running.is_done else None,
+        "summary": summary,
+        "counts": summary.get("counts", {}),
+        "samples": summary.get("samples", {}),
+        "committed": (commit_job.result.get("import") or {}).get("counts", {}) if commit_job else {},
+        "cancelled": imports.is_cancelled(preview),
+        "can_commit": imports.can_commit(preview, commit_job) and preview.created_by_id == request.user.pk,
+    }
+    return render(request, "participants/import_detail.html", context)
+
+
+@staff_required
+def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    preview = imports.import_get_for_user(request.user, pk)
+    if not preview.result_file:
+        raise Http404
+    stored = preview.result_file.open("rb")
+    stem = preview.result_name.rsplit(".", 1)[0] or "errors"
+    if request.GET.get("format") == "xlsx":
+        with stored:
+            response = FileResponse(errors_as_xlsx(stored), as_attachment=True, filename=f"{stem}.xlsx")
+    else:
+        response = FileResponse(stored, as_attachment=True, filename=f"{stem}.csv")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    preview = imports.import_get_for_user(user, pk)
+    try:
+        imports.import_commit(actor=user, preview=preview)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])) or _("Not allowed."))
+    else:
+        messages.success(request, _("The import has started. Every row is written, or none is."))
+    return redirect("participants:import_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    preview = imports.import_get_for_user(user, pk)
+    try:
+        imports.import_cancel(actor=user, preview=preview)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("participants:import_detail", pk=pk)
+    messages.success(request, _("The import has been cancelled. Nothing was imported."))
+    return redirect("participants:import_start")
+
+
+@staff_required
+def participant_lookup(request: HttpRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    form = LookupForm(request.POST if posted else None, request.FILES if posted else None)
+    rows: list[LookupRow] | None = None
+    niks: list[str] = []
+    if posted and form.is_valid():
+        try:
+            upload = form.cleaned_data.get("file")
+            niks = niks_from_file(upload, upload.name or "") if upload else []
+            niks = list(dict.fromkeys([*niks, *niks_from_text(form.cleaned_data.get("niks", ""))]))
+            rows = lookup_niks(request.user, niks)
+        except (FileProblem, TooMany) as error:
+            form.add_error(None, str(error))
+        else:
+            if request.POST.get("download"):
+                return _lookup_csv(rows)
+    context = {
+        "form": form,
+        "rows": rows,
+        "found": sum(1 for r in rows if r.participant) if rows else 0,
+        "niks_text": "\n".join(niks),
+        "max_lookup": MAX_LOOKUP,
+    }
+    return render(request, "participants/lookup.html", context)
+
+
+def _lookup_csv(rows: list[LookupRow]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("NIK"), _("Found"), _("Name"), _("Status"), _("KPJ"), _("Arrears (Rp)")])
+    for row in rows:
+        p = row.participant
+        writer.writerow(
+            [
+                row.query,
+                _("yes") if p else _("no"),
+                p.full_name if p else "",
+                p.get_status_display() if p else "",
+                (p.membership_number or "") if p else "",
+                "" if row.arrears is None else row.arrears,
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="nik-lookup-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
