@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("lindung.jobs.urls")),
     path("contributions/", include("lindung.contributions.urls")),
     path("reports/", include("lindung.reports.urls")),
+    path("billing/", include("lindung.billing.urls")),
     path("", include("lindung.cards.urls")),
     path("", include("lindung.core.urls")),
 ]
