@@ -15,6 +15,7 @@ from lindung.communities.models import GroupType
 from lindung.communities.services import community_group_create
 from lindung.contacts.services import contact_create
 from lindung.core.demo import names
+from lindung.core.demo.money import load_money
 from lindung.participants.models import Category, Sex, Status
 from lindung.participants.services import participant_register, participant_update
 from lindung.regions.models import Level, Region
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             groups = self._groups(admin, coordinators)
             self._contacts(admin)
             count = self._participants(admin, coordinators, groups, options["participants"])
+            load_money(coordinators, random.Random(20261123))
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} participants."))
 
     def _groups(self, admin: User, coordinators: list[User]) -> dict[int, list[Any]]:
