@@ -40,3 +40,13 @@ def coord_b(db: None) -> Any:
     from lindung.core.tests.factories import CoordinatorFactory
 
     return CoordinatorFactory(first_name="Citra", last_name="Beta")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Rolled-back tests reuse ids, so a cached value keyed on ids (dashboard snapshots)
+    # or a counter (rate limits) must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

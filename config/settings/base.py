@@ -193,3 +193,6 @@ LINDUNG_JOBS_MODE = env("LINDUNG_JOBS_MODE", default="thread")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A slow dashboard recount runs in a thread while the last figures are shown ("thread"),
+# or inside the request ("inline", used by tests: threads and SQLite test databases clash).
+LINDUNG_DASHBOARD_REFRESH = env("LINDUNG_DASHBOARD_REFRESH", default="thread")

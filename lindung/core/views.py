@@ -3,14 +3,15 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from lindung.core.scoping import scope_queryset
-from lindung.participants.models import Participant
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    participants = scope_queryset(request.user, Participant.objects.all())
-    return render(request, "core/home.html", {"participant_count": participants.count()})
+    """The home page is the signed-in user's dashboard (admin or coordinator)."""
+    from lindung.reports.dashboard_views import dashboard_context
+
+    context = dashboard_context(request)
+    context["participant_count"] = context["data"]["participants"]
+    return render(request, "core/home.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:
