@@ -8,6 +8,7 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from lindung.participants.services import ACTIVATION_HOOKS
 
+        from . import bill_jobs  # noqa: F401 (registers the job handlers and Celery tasks)
         from .bills import bill_on_activation
 
         if bill_on_activation not in ACTIVATION_HOOKS:

@@ -184,3 +184,11 @@ def bill_on_activation(participant: Participant) -> None:
     from django.utils import timezone
 
     bills_ensure(participant, [month_start(timezone.localdate())])
+
+
+def bills_missing_count(month: datetime.date) -> int:
+    """How many participants the run for ``month`` would try to bill (those it would skip
+    for a missing income included): the figure shown before starting a run."""
+    month = month_start(month)
+    queryset = Participant.objects.filter(status__in=BILLED_STATUSES, registration_date__lte=month_end(month))
+    return queryset.exclude(bills__month=month).count()

@@ -3,7 +3,9 @@ consecutive unpaid months the lapse rule in force says (3; an operational rule),
 active again once those months are paid."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
+from django.db.models import Q
 from django.utils import timezone
 
 from lindung.contributions.calculator import month_start
@@ -12,6 +14,8 @@ from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant, Status
 
 from .models import Bill
+
+REFRESH_CHUNK = 500
 
 
 def lapse_months(participant: Participant, on: datetime.date) -> int | None:
@@ -39,12 +43,74 @@ def coverage_refresh(participant: Participant, on: datetime.date | None = None) 
     on = on or timezone.localdate()
     if participant.status not in (Status.ACTIVE, Status.NON_ACTIVE):
         return participant.status
-    limit = lapse_months(participant, on)
+    return _apply_lapse(participant, lapse_months(participant, on), on)
+
+
+def _apply_lapse(participant: Participant, limit: int | None, on: datetime.date, streak: int | None = None) -> str:
     if limit is None:
         return participant.status
-    wanted = Status.NON_ACTIVE if unpaid_streak(participant, on) >= limit else Status.ACTIVE
+    streak = unpaid_streak(participant, on) if streak is None else streak
+    wanted = Status.NON_ACTIVE if streak >= limit else Status.ACTIVE
     if wanted != participant.status:
         participant.status = wanted
         participant._change_reason = "coverage: lapse rule"  # type: ignore[attr-defined]
         participant.save(update_fields=["status", "updated_at"])
     return wanted
+
+
+def coverage_candidates(on: datetime.date) -> list[int]:
+    """Who may need to change status today, in one query: active participants with a bill
+    past due and unpaid (they may lapse) and everyone non-active (they may have paid)."""
+    late = Bill.objects.filter(settled_on__isnull=True, due_date__lt=on).values("participant_id")
+    return list(
+        Participant.objects.filter(Q(status=Status.ACTIVE, pk__in=late) | Q(status=Status.NON_ACTIVE))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _unpaid_streaks(participant_ids: list[int], on: datetime.date) -> dict[int, int]:
+    """unpaid_streak for many participants from one query (their past-due bills, newest
+    first), instead of one query each."""
+    streaks: dict[int, int] = {}
+    broken: set[int] = set()
+    rows = (
+        Bill.objects.filter(participant_id__in=participant_ids, due_date__lt=on)
+        .order_by("participant_id", "-month")
+        .values_list("participant_id", "settled_on")
+    )
+    for pid, settled_on in rows.iterator(chunk_size=5000):
+        if pid in broken:
+            continue
+        if settled_on is not None:
+            broken.add(pid)
+            continue
+        streaks[pid] = streaks.get(pid, 0) + 1
+    return streaks
+
+
+def coverage_refresh_many(
+    participant_ids: Iterable[int], on: datetime.date | None = None, report: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """coverage_refresh for many participants: how many were checked, lapsed, reactivated."""
+    on = on or timezone.localdate()
+    ids = list(participant_ids)
+    counts = {"checked": 0, "lapsed": 0, "reactivated": 0}
+    limits: dict[str, int | None] = {}
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        streaks = _unpaid_streaks(chunk, on)
+        for participant in Participant.objects.filter(pk__in=chunk):
+            if participant.status not in (Status.ACTIVE, Status.NON_ACTIVE):
+                continue
+            # The lapse rule is read once per category, not once per participant.
+            if participant.category not in limits:
+                limits[participant.category] = lapse_months(participant, on)
+            before = participant.status
+            after = _apply_lapse(participant, limits[participant.category], on, streaks.get(participant.pk, 0))
+            counts["checked"] += 1
+            if after != before:
+                counts["lapsed" if after == Status.NON_ACTIVE else "reactivated"] += 1
+        if report:
+            report(min(start + REFRESH_CHUNK, len(ids)), len(ids))
+    return counts

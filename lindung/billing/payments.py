@@ -19,7 +19,7 @@ from lindung.participants.models import Participant
 
 from .bills import bills_ensure
 from .coverage import coverage_refresh
-from .models import Bill, CollectionAccount, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
+from .models import Bill, CollectionAccount, Deposit, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
 
 
 @dataclass(frozen=True)
@@ -212,3 +212,152 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     PaymentAllocation.objects.bulk_create(reversed_lines)
     coverage_refresh(Participant.objects.get(pk=original.participant_id))
     return reversal
+
+
+# --- Payment methods, collection accounts and deposits (FR-08, FR-03, FR-14, CON-4) ---
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can do this."))
+
+
+@transaction.atomic
+def payment_method_save(
+    *,
+    actor: User,
+    method: PaymentMethod | None = None,
+    name: str,
+    is_cash: bool,
+    needs_reference: bool,
+    notes: str = "",
+) -> PaymentMethod:
+    """Create a payment method, or change ``method``. Administrators only (FR-08)."""
+    _require_admin(actor)
+    name = " ".join(name.split())
+    clash = PaymentMethod.objects.filter(name__iexact=name)
+    if method is not None:
+        clash = clash.exclude(pk=method.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("A payment method with this name already exists.")})
+    method = method or PaymentMethod()
+    method.name = name
+    method.is_cash = is_cash
+    method.needs_reference = needs_reference
+    method.notes = notes.strip()
+    method.save()
+    return method
+
+
+@transaction.atomic
+def payment_method_set_active(*, actor: User, method: PaymentMethod, active: bool) -> PaymentMethod:
+    _require_admin(actor)
+    method.is_active = active
+    method.save(update_fields=["is_active"])
+    return method
+
+
+@transaction.atomic
+def payment_method_delete(*, actor: User, method: PaymentMethod) -> None:
+    """Only a method no payment used can go; a used one is deactivated instead, since the
+    receipts that name it must keep doing so."""
+    _require_admin(actor)
+    if Payment.objects.filter(method=method).exists():
+        raise ValidationError(_("Payments were recorded with this method; deactivate it instead."))
+    method.delete()
+
+
+def _collection_account_owner(actor: User, coordinator: User | None) -> User:
+    if actor.is_coordinator:
+        return actor  # a coordinator manages their own accounts only (FR-14)
+    if not actor.is_admin:
+        raise PermissionDenied(_("You cannot manage collection accounts."))
+    if coordinator is None or not coordinator.is_coordinator:
+        raise ValidationError({"coordinator": _("Choose the coordinator who collects through this account.")})
+    return coordinator
+
+
+@transaction.atomic
+def collection_account_save(
+    *,
+    actor: User,
+    account: CollectionAccount | None = None,
+    coordinator: User | None = None,
+    bank_name: str,
+    account_number: str,
+    account_holder: str,
+) -> CollectionAccount:
+    """Create or change a collection account (FR-03 for admins, FR-14 for the coordinator)."""
+    if account is not None and actor.is_coordinator and account.coordinator_id != actor.pk:
+        raise PermissionDenied(_("You cannot manage collection accounts."))
+    owner = _collection_account_owner(actor, coordinator)
+    bank_name = " ".join(bank_name.split())
+    account_number = "".join(account_number.split())
+    clash = CollectionAccount.objects.filter(bank_name__iexact=bank_name, account_number=account_number)
+    if account is not None:
+        clash = clash.exclude(pk=account.pk)
+    if clash.exists():
+        raise ValidationError({"account_number": _("This account number is already registered for this bank.")})
+    account = account or CollectionAccount()
+    account.coordinator = owner
+    account.bank_name = bank_name
+    account.account_number = account_number
+    account.account_holder = " ".join(account_holder.split())
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:  # the same number saved by someone else a moment ago
+        raise ValidationError(
+            {"account_number": _("This account number is already registered for this bank.")}
+        ) from exc
+    return account
+
+
+@transaction.atomic
+def collection_account_set_active(*, actor: User, account: CollectionAccount, active: bool) -> CollectionAccount:
+    if not (actor.is_admin or (actor.is_coordinator and account.coordinator_id == actor.pk)):
+        raise PermissionDenied(_("You cannot manage collection accounts."))
+    account.is_active = active
+    account.save(update_fields=["is_active"])
+    return account
+
+
+@transaction.atomic
+def deposit_record(
+    *,
+    actor: User,
+    coordinator: User | None = None,
+    amount: int,
+    deposited_on: datetime.date,
+    collection_account: CollectionAccount | None = None,
+    reference: str = "",
+    note: str = "",
+) -> Deposit:
+    """Cash a coordinator handed over (CON-4). A coordinator records their own deposits;
+    an administrator records them for any coordinator."""
+    if actor.is_coordinator:
+        coordinator = actor
+    elif not actor.is_admin:
+        raise PermissionDenied(_("You cannot record deposits."))
+    errors: dict[str, list[str]] = {}
+    if coordinator is None:
+        errors["coordinator"] = [_("Choose the coordinator who deposited the money.")]
+    if amount <= 0:
+        errors["amount"] = [_("Enter the amount deposited, in whole rupiah.")]
+    if deposited_on > timezone.localdate():
+        errors["deposited_on"] = [_("The deposit date cannot be in the future.")]
+    if collection_account is not None and (
+        not collection_account.is_active or (coordinator and collection_account.coordinator_id != coordinator.pk)
+    ):
+        errors["collection_account"] = [_("Choose an active account of this coordinator.")]
+    if errors or coordinator is None:
+        raise ValidationError(errors)
+    return Deposit.objects.create(
+        coordinator=coordinator,
+        amount=amount,
+        deposited_on=deposited_on,
+        collection_account=collection_account,
+        reference=" ".join(reference.split()),
+        note=note.strip()[:200],
+        recorded_by=actor,
+    )

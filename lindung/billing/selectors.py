@@ -6,24 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
 from lindung.participants.models import Participant
-from lindung.participants.selectors import participants_filter, participants_visible_to
 
 from .models import Bill, CollectionAccount, Deposit, Payment
-
-# Ageing buckets by months owed (CON-5): label key -> (min months, max months or None).
-AGEING_BUCKETS: dict[str, tuple[int, int | None]] = {
-    "1": (1, 1),
-    "2": (2, 2),
-    "3": (3, 3),
-    "4-6": (4, 6),
-    "7+": (7, None),
-}
 
 
 def bills_visible_to(user: Any) -> QuerySet[Bill]:
@@ -72,43 +62,107 @@ def participant_standing(participant: Participant, on: datetime.date | None = No
     return Standing(totals["n"], late_totals["n"], totals["owed"], late_totals["owed"], late_totals["oldest"])
 
 
-def arrears_by_participant(
-    user: Any, filters: Mapping[str, Any] | None = None, on: datetime.date | None = None
-) -> QuerySet[Participant]:
-    """Late payers with months and amount owed (CON-5): participants (scoped, filtered like
-    the participant list) annotated from their bills past due and not paid in full."""
-    on = on or timezone.localdate()
-    participants = participants_filter(participants_visible_to(user), filters or {})
-    condition = Q(bills__settled_on__isnull=True, bills__due_date__lt=on)
+# --- Payment pages: participant section, prepayment options, lists (CON-3, FR-08, FR-14) ---
+
+
+def participant_open_bills(participant: Participant) -> QuerySet[Bill]:
     return (
-        participants.annotate(
-            months_owed=Count("bills", filter=condition),
-            amount_owed=Coalesce(
-                Sum(F("bills__amount") - F("bills__paid_amount"), filter=condition),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-            oldest_month=Min("bills__month", filter=condition),
-        )
-        .filter(months_owed__gt=0)
-        .select_related("village", "district", "coordinator", "community_group")
+        Bill.objects.filter(participant=participant, settled_on__isnull=True)
+        .order_by("month")
+        .prefetch_related("lines")
     )
 
 
-def ageing_bucket(months_owed: int) -> str:
-    for key, (low, high) in AGEING_BUCKETS.items():
-        if months_owed >= low and (high is None or months_owed <= high):
-            return key
-    return "7+"
+def participant_recent_payments(participant: Participant, limit: int = 10) -> list[Payment]:
+    return list(
+        Payment.objects.filter(participant=participant)
+        .select_related("method", "reversed_by")
+        .order_by("-paid_on", "-id")[:limit]
+    )
 
 
-def ageing_summary(arrears: QuerySet[Participant]) -> dict[str, dict[str, int]]:
-    """Participants and amount per ageing bucket. Streams one small row per late payer;
-    the dashboards issue may pre-aggregate this if it shows in their budgets."""
-    summary = {key: {"participants": 0, "amount": 0} for key in AGEING_BUCKETS}
-    rows = arrears.order_by().values("months_owed", "amount_owed")  # type: ignore[misc]
-    for row in rows.iterator(chunk_size=5000):
-        bucket = summary[ageing_bucket(row["months_owed"])]
-        bucket["participants"] += 1
-        bucket["amount"] += row["amount_owed"]
-    return summary
+@dataclass(frozen=True)
+class PrepayOption:
+    months: int
+    amount: int  # everything open now plus the months paid ahead that have no bill yet
+
+
+def prepay_options(participant: Participant, on: datetime.date) -> list[PrepayOption]:
+    """What the participant pays for each choice of months in advance, as payment_record
+    would allocate it: the open bills (arrears first) plus the months from ``on``'s month
+    on that are not billed yet, each priced by its own month's rules. 0 = only what is open."""
+    from lindung.contributions.calculator import add_months, month_start, participant_contribution
+    from lindung.contributions.models import RuleKind
+    from lindung.contributions.selectors import rules_in_force
+
+    owed = participant_standing(participant, on).owed
+    options = [PrepayOption(0, owed)]
+    rule = rules_in_force(month_start(on)).find(RuleKind.PREPAY, participant.category)
+    if rule is None or participant.declared_income is None:
+        return options
+    start = month_start(on)
+    longest = max(rule.month_options, default=0)
+    window = [add_months(start, i) for i in range(longest)]
+    billed = set(Bill.objects.filter(participant=participant, month__in=window).values_list("month", flat=True))
+    prices = {month: participant_contribution(participant, month).total for month in window if month not in billed}
+    for months in rule.month_options:
+        extra = sum(prices.get(add_months(start, i), 0) for i in range(months))
+        options.append(PrepayOption(months, owed + extra))
+    return options
+
+
+def payments_search(queryset: QuerySet[Payment], text: str) -> QuerySet[Payment]:
+    text = text.strip()
+    digits = text.replace(" ", "")
+    condition = Q(participant__full_name__icontains=text) | Q(receipt_number__iexact=text) | Q(reference__iexact=text)
+    if digits.isdigit() and len(digits) >= 4:
+        condition |= Q(participant__nik__startswith=digits)
+    return queryset.filter(condition)
+
+
+def payments_filter(queryset: QuerySet[Payment], filters: Mapping[str, Any]) -> QuerySet[Payment]:
+    if filters.get("date_from"):
+        queryset = queryset.filter(paid_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        queryset = queryset.filter(paid_on__lte=filters["date_to"])
+    if filters.get("method"):
+        queryset = queryset.filter(method=filters["method"])
+    if filters.get("collected_by"):
+        queryset = queryset.filter(collected_by=filters["collected_by"])
+    if filters.get("coordinator"):
+        queryset = queryset.filter(participant__coordinator=filters["coordinator"])
+    if filters.get("reversals"):
+        queryset = queryset.filter(reversal_of__isnull=False)
+    return queryset
+
+
+def payment_list_rows(queryset: QuerySet[Payment]) -> QuerySet[Payment]:
+    return queryset.select_related("participant", "method", "collected_by", "reversed_by")
+
+
+def payment_allocations(payment: Payment) -> QuerySet[Any]:
+    return payment.allocations.select_related("bill").order_by("bill__month")
+
+
+def payment_methods_with_use() -> QuerySet[Any]:
+    from django.db.models import Exists, OuterRef
+
+    from .models import PaymentMethod
+
+    return PaymentMethod.objects.annotate(used=Exists(Payment.objects.filter(method=OuterRef("pk"))))
+
+
+def payment_method_get(pk: int) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(payment_methods_with_use(), pk=pk)
+
+
+def collection_account_get_for_user(user: Any, pk: int) -> CollectionAccount:
+    return get_scoped_or_404(user, CollectionAccount.objects.select_related("coordinator"), pk=pk)
+
+
+def deposit_get_for_user(user: Any, pk: int) -> Deposit:
+    return get_scoped_or_404(
+        user, Deposit.objects.select_related("coordinator", "collection_account", "recorded_by"), pk=pk
+    )

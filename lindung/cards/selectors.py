@@ -3,6 +3,7 @@ from typing import Any
 from lindung.participants.models import Participant
 from lindung.participants.selectors import participant_get_for_user
 
+from .coverage import with_valid_through
 from .models import MembershipCard
 
 
@@ -23,7 +24,7 @@ def card_for_token(token: str) -> MembershipCard | None:
     """Public lookup by token. Reads only what the verification page may show, so the
     NIK, KPJ, address and phone never leave the database on this path."""
     return (
-        MembershipCard.objects.select_related("participant")
+        with_valid_through(MembershipCard.objects.select_related("participant"))
         .only("token", "revoked_at", "participant__full_name", "participant__status")
         .filter(token=token)
         .first()

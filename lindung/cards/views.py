@@ -13,7 +13,7 @@ from lindung.accounts.models import User
 from lindung.core.permissions import staff_required
 
 from . import selectors, services
-from .coverage import coverage_valid_through
+from .coverage import valid_through_from
 from .masking import mask_name
 from .pdf import LAYOUTS, Layout, card_context, render_card_pdf
 from .ratelimit import VERIFY_WINDOW_SECONDS, verify_allowed
@@ -91,7 +91,8 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         "masked_name": mask_name(participant.full_name),
         "status": participant.status,
         "status_label": participant.get_status_display(),
-        "valid_through": coverage_valid_through(participant),
+        # Read with the card (one query for the whole page): see coverage.with_valid_through.
+        "valid_through": valid_through_from(getattr(card, "last_paid_month", None)),
         "checked_at": timezone.localtime(),
     }
     return _verify_response(request, context, status=200)

@@ -4,7 +4,7 @@ their arrears. A NIK the user may not see answers exactly like one nobody regist
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,9 @@ from . import values
 from .columns import find_header
 from .participants import COLUMNS
 from .reading import FileProblem, open_spreadsheet
+
+if TYPE_CHECKING:
+    from lindung.billing.arrears import Owed
 
 MAX_LOOKUP = 5_000
 _QUERY_CHUNK = 1000
@@ -32,12 +35,18 @@ class LookupRow:
     participant: Participant | None
     well_formed: bool
     arrears: int | None = None
+    arrears_months: int | None = None
 
 
 def arrears_for(participants: Iterable[Participant]) -> dict[int, int | None]:
-    """Unpaid contributions in rupiah per participant. Nothing is billed yet, so every
-    answer is None ("–"); the contributions app will fill this in."""
-    return {p.pk: None for p in participants}
+    """Rupiah past due and unpaid per participant (0: nothing late), one grouped query."""
+    return {pid: owed.amount for pid, owed in _owed(participants).items()}
+
+
+def _owed(participants: Iterable[Participant]) -> "dict[int, Owed]":
+    from lindung.billing.arrears import owed_by_participant
+
+    return owed_by_participant([p.pk for p in participants])
 
 
 def niks_from_text(text: str) -> list[str]:
@@ -81,13 +90,18 @@ def lookup_niks(user: Any, niks: list[str]) -> list[LookupRow]:
     visible = participants_visible_to(user).only("id", "nik", "full_name", "status", "membership_number")
     for start in range(0, len(wanted), _QUERY_CHUNK):
         found.update((p.nik, p) for p in visible.filter(nik__in=wanted[start : start + _QUERY_CHUNK]))
-    arrears = arrears_for(found.values())
-    return [
-        LookupRow(
-            query=nik,
-            participant=found.get(nik),
-            well_formed=len(nik) == 16 and nik.isdigit(),
-            arrears=arrears.get(found[nik].pk) if nik in found else None,
+    owed = _owed(found.values())
+    rows = []
+    for nik in niks:
+        participant = found.get(nik)
+        debt = owed.get(participant.pk) if participant else None
+        rows.append(
+            LookupRow(
+                query=nik,
+                participant=participant,
+                well_formed=len(nik) == 16 and nik.isdigit(),
+                arrears=debt.amount if debt else None,
+                arrears_months=debt.months if debt else None,
+            )
         )
-        for nik in niks
-    ]
+    return rows

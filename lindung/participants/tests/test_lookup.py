@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lindung.core.tests.factories import AdminFactory, CoordinatorFactory
-from lindung.participants.imports.lookup import MAX_LOOKUP, arrears_for, niks_from_text
+from lindung.participants.imports.lookup import MAX_LOOKUP, arrears_for, lookup_niks, niks_from_text
 from lindung.participants.models import Sex
 from lindung.participants.tests.factories import ParticipantFactory, make_nik
 
@@ -48,7 +48,7 @@ def test_other_coordinators_participants_answer_like_missing_ones(client, world)
     page = client.post(reverse("participants:lookup"), {"niks": niks}).content.decode()
     assert "Milik A" in page and "11223344" in page and "Milik B" not in page
     assert page.count("not found") == 2 and "1 of 3 NIKs found" in page
-    assert "once contributions are recorded" in page
+    assert "past their due date" in page
 
 
 def test_admin_finds_everyone(client, world):
@@ -64,7 +64,7 @@ def test_csv_download(client, world):
     )
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "NIK,Found,Name,Status,KPJ,Arrears (Rp)"
-    assert lines[1] == f"{world['mine'].nik},yes,Milik A,Submitted,11223344,"
+    assert lines[1] == f"{world['mine'].nik},yes,Milik A,Submitted,11223344,0"
     assert lines[2] == f"{world['theirs'].nik},no,,,,"
 
 
@@ -84,7 +84,8 @@ def test_cap_and_one_query_per_thousand(client, world, django_assert_max_num_que
     page = client.post(reverse("participants:lookup"), {"niks": too_many}).content.decode()
     assert "At most 5,000 NIKs" in page
     many = "\n".join(make_nik(BORN, Sex.MALE, i) for i in range(1, 2001))
-    with django_assert_max_num_queries(3 + 2 + 2):  # session and user, two chunks of nik__in
+    # session and user, two chunks of nik__in, one grouped query for the arrears
+    with django_assert_max_num_queries(3 + 2 + 2 + 1):
         client.post(reverse("participants:lookup"), {"niks": many})
 
 
@@ -93,5 +94,13 @@ def test_empty_form_says_what_to_do(client, world):
     assert "Paste NIKs or choose a file" in client.post(reverse("participants:lookup"), {}).content.decode()
 
 
-def test_arrears_are_unknown_until_contributions_exist(world):
-    assert arrears_for([world["mine"]]) == {world["mine"].pk: None}
+def test_arrears_are_the_bills_past_due_and_unpaid(world):
+    from lindung.billing.tests.arrears_data import bill, months_ago
+
+    mine = world["mine"]
+    bill(mine, months_ago(3), amount=16_800)
+    bill(mine, months_ago(2), amount=16_800, paid=6_800)
+    bill(mine, months_ago(1), amount=16_800, paid=16_800)
+    assert arrears_for([mine, world["theirs"]]) == {mine.pk: 16_800 + 10_000, world["theirs"].pk: 0}
+    (row,) = lookup_niks(world["a"], [mine.nik])
+    assert (row.arrears, row.arrears_months) == (26_800, 2)
