@@ -3,16 +3,19 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .auth import TokenObtainView
+from .billing import ParticipantBillsView, PaymentViewSet
 from .calculator import CalculatorView
 from .views import ParticipantViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register("participants", ParticipantViewSet, basename="participant")
+router.register("payments", PaymentViewSet, basename="payment")
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("calculator/", CalculatorView.as_view(), name="calculator"),
+    path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),
     *router.urls,
 ]

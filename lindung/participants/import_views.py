@@ -21,6 +21,7 @@ from .imports.errors_file import errors_as_xlsx
 from .imports.forms import ImportUploadForm, LookupForm
 from .imports.lookup import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
 from .imports.participants import COLUMNS
+from .imports.payments import COLUMNS as PAYMENT_COLUMNS
 from .imports.reading import FileProblem
 
 RECENT_IMPORTS = 10
@@ -33,23 +34,31 @@ def _user(request: HttpRequest) -> User:
 
 
 @staff_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: HttpRequest, kind: str = "participants") -> HttpResponse:
+    """The start page of an import; ``kind`` comes from the URL (participants, payments)."""
     user = _user(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=user, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_start(
-                actor=user, upload=form.cleaned_data["file"], coordinator=form.cleaned_data.get("coordinator")
+                actor=user,
+                upload=form.cleaned_data["file"],
+                coordinator=form.cleaned_data.get("coordinator"),
+                kind=kind,
             )
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
             messages.success(request, _("The file has been uploaded and is being checked. Nothing is imported yet."))
             return redirect("participants:import_detail", pk=job.pk)
-    recent = imports.import_previews_for(user).only(
-        "id", "status", "input_name", "created_at", "message", "result", "created_by_id"
-    )[:RECENT_IMPORTS]
-    return render(request, "participants/import_start.html", {"form": form, "columns": COLUMNS, "recent": recent})
+    recent = (
+        imports.import_previews_for(user)
+        .filter(params__kind=kind)
+        .only("id", "status", "input_name", "created_at", "message", "result", "created_by_id")[:RECENT_IMPORTS]
+    )
+    columns = PAYMENT_COLUMNS if kind == "payments" else COLUMNS
+    context = {"form": form, "columns": columns, "recent": recent, "kind": kind}
+    return render(request, "participants/import_start.html", context)
 
 
 @staff_required
@@ -75,6 +84,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "samples": summary.get("samples", {}),
         "committed": (commit_job.result.get("import") or {}).get("counts", {}) if commit_job else {},
         "cancelled": imports.is_cancelled(preview),
+        "kind": preview.params.get("kind", "participants"),
         "can_commit": imports.can_commit(preview, commit_job) and preview.created_by_id == request.user.pk,
     }
     return render(request, "participants/import_detail.html", context)
@@ -121,6 +131,8 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("participants:import_detail", pk=pk)
     messages.success(request, _("The import has been cancelled. Nothing was imported."))
+    if preview.params.get("kind") == "payments":
+        return redirect("participants:payments_import_start")
     return redirect("participants:import_start")
 
 

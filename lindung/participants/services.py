@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.models import Role, User
 from lindung.core.phones import normalize_mobile
@@ -376,3 +376,172 @@ def family_member_delete(*, actor: User, member: FamilyMember) -> None:
     _check_may_change(actor, member.participant)
     member._history_user = actor  # type: ignore[attr-defined]
     member.delete()
+
+
+# -- bulk writes (imports) ------------------------------------------------------------------
+
+BULK_BATCH = 1000
+KPJ_TAKEN_MESSAGE = gettext_noop("This membership number (KPJ) is already in use.")
+
+
+class BulkRowError(ValidationError):
+    """A row of a bulk write is refused; ``index`` is its position in ``rows``."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error)
+        self.index = index
+
+
+def _bulk_clean(actor: User, index: int, data: Mapping[str, Any], current: Participant | None) -> dict[str, Any]:
+    try:
+        if current is None:
+            missing = {
+                name: [_("This field is required.")]
+                for name in ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "village")
+                if not data.get(name)
+            }
+            if missing:
+                raise ValidationError(missing)
+        values = _clean(data, current=current)
+        _check_coordinator_limits(actor, values, current)
+    except ValidationError as exc:
+        raise BulkRowError(index, exc) from exc
+    return values
+
+
+def _bulk_check_unique(index_of: Mapping[str, int], field_name: str, exclude: set[int] | None = None) -> None:
+    """One query for a chunk: does any of these NIKs (or KPJs) belong to someone else?"""
+    if not index_of:
+        return
+    taken = Participant.objects.filter(**{f"{field_name}__in": list(index_of)})
+    if exclude:
+        taken = taken.exclude(pk__in=exclude)
+    clash = taken.values_list(field_name, flat=True).first()
+    if clash is not None:
+        message = _(DUPLICATE_NIK_MESSAGE) if field_name == "nik" else _(KPJ_TAKEN_MESSAGE)
+        raise BulkRowError(index_of[clash], ValidationError({field_name: message}))
+
+
+def _bulk_flag_likely_duplicates(participants: list[Participant]) -> int:
+    """Same folded name and birth date as anyone else (in this chunk or already stored):
+    one query to find them, one to flag them. Returns how many rows were newly flagged."""
+    keys = {(p.name_key, p.birth_date) for p in participants}
+    if not keys:
+        return 0
+    candidates = Participant.objects.filter(
+        name_key__in={k for k, _d in keys}, birth_date__in={d for _k, d in keys}
+    ).values_list("pk", "name_key", "birth_date", "possible_duplicate")
+    groups: dict[tuple[str, datetime.date], list[tuple[int, bool]]] = {}
+    for pk, name_key, birth_date, flagged in candidates:
+        if (name_key, birth_date) in keys:
+            groups.setdefault((name_key, birth_date), []).append((pk, flagged))
+    to_flag = [pk for members in groups.values() if len(members) > 1 for pk, flagged in members if not flagged]
+    if to_flag:
+        Participant.objects.filter(pk__in=to_flag).update(possible_duplicate=True)
+        flagged_now = set(to_flag)
+        for participant in participants:
+            if participant.pk in flagged_now:
+                participant.possible_duplicate = True
+    return len(to_flag)
+
+
+def _bulk_integrity(exc: IntegrityError) -> ValidationError:
+    if "membership_number" in str(exc).lower():
+        return ValidationError({"membership_number": _(KPJ_TAKEN_MESSAGE)})
+    return ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
+
+
+@transaction.atomic
+def participants_register_bulk(
+    *,
+    actor: User,
+    rows: list[Mapping[str, Any]],
+    coordinator: User | None = None,
+    registration_date: datetime.date | None = None,
+    batch_size: int = BULK_BATCH,
+) -> list[Participant]:
+    """Register many workers at once (imports): the same checks as participant_register,
+    written with a few queries per ``batch_size`` rows and a history row each with the
+    actor. All or nothing: a refused row raises BulkRowError and nothing is kept."""
+    _require_staff(actor)
+    if actor.is_coordinator:
+        coordinator = actor
+    _check_coordinator(coordinator)
+    registered_on = registration_date or timezone.localdate()
+    created: list[Participant] = []
+    for start in range(0, len(rows), batch_size):
+        chunk: list[Participant] = []
+        niks: dict[str, int] = {}
+        kpjs: dict[str, int] = {}
+        for index, data in enumerate(rows[start : start + batch_size], start=start):
+            values = _bulk_clean(actor, index, data, None)
+            values.setdefault("status", Status.SUBMITTED)
+            if values["nik"] in niks:
+                raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)}))
+            niks[values["nik"]] = index
+            if values.get("membership_number"):
+                kpjs[values["membership_number"]] = index
+            participant = Participant(
+                coordinator=coordinator, registered_by=actor, created_by=actor, registration_date=registered_on
+            )
+            _apply(participant, values)
+            chunk.append(participant)
+        _bulk_check_unique(niks, "nik")
+        _bulk_check_unique(kpjs, "membership_number")
+        try:
+            with transaction.atomic():
+                chunk = bulk_create_with_history(chunk, Participant, batch_size=batch_size, default_user=actor)
+        except IntegrityError as exc:  # a concurrent registration of the same NIK or KPJ
+            raise _bulk_integrity(exc) from exc
+        _bulk_flag_likely_duplicates(chunk)
+        created.extend(chunk)
+    return created
+
+
+@transaction.atomic
+def participants_update_bulk(
+    *, actor: User, changes: list[tuple[Participant, Mapping[str, Any]]], batch_size: int = BULK_BATCH
+) -> list[Participant]:
+    """Change many participants at once (imports): per row the same checks as
+    participant_update, written with bulk_update and one history row each."""
+    _require_staff(actor)
+    updated: list[Participant] = []
+    for start in range(0, len(changes), batch_size):
+        chunk: list[Participant] = []
+        fields: set[str] = set()
+        niks: dict[str, int] = {}
+        recheck_duplicates: list[Participant] = []
+        activated: list[Participant] = []
+        for index, (participant, data) in enumerate(changes[start : start + batch_size], start=start):
+            try:
+                _check_may_change(actor, participant)
+            except PermissionDenied as exc:
+                raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})) from exc
+            values = _bulk_clean(actor, index, data, participant)
+            changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
+            if not changed:
+                continue
+            if "nik" in changed:
+                niks[changed["nik"]] = index
+            _apply(participant, changed)
+            participant.updated_at = timezone.now()
+            fields |= {*changed, "name_key", "district", "consent_at", "consent_method", "updated_at"}
+            chunk.append(participant)
+            if {"full_name", "birth_date"} & changed.keys():
+                recheck_duplicates.append(participant)
+            if changed.get("status") == Status.ACTIVE:
+                activated.append(participant)
+        _bulk_check_unique(niks, "nik", exclude={p.pk for p in chunk})
+        if not chunk:
+            continue
+        try:
+            with transaction.atomic():
+                bulk_update_with_history(chunk, Participant, sorted(fields), batch_size=batch_size, default_user=actor)
+        except IntegrityError as exc:
+            raise _bulk_integrity(exc) from exc
+        _bulk_flag_likely_duplicates(recheck_duplicates)
+        for participant in activated:
+            for hook in ACTIVATION_HOOKS:
+                hook(participant)
+        updated.extend(chunk)
+    return updated

@@ -21,6 +21,7 @@ from . import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_start, name="import_start"),
+    path("import/payments/", import_views.import_start, {"kind": "payments"}, name="payments_import_start"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(client, user):
     client.force_login(user)
+    client.cookies["django_language"] = "en"  # logout() clears every cookie
     return client
 
 

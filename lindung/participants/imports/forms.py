@@ -26,9 +26,9 @@ class ImportUploadForm(forms.Form):
         help_text=_("Leave empty to import them without a coordinator."),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, kind: str = "participants", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.is_admin:
+        if user.is_admin and kind == "participants":
             field = self.fields["coordinator"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = coordinator_choices()

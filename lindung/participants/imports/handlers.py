@@ -16,17 +16,20 @@ from lindung.jobs.registry import Reporter, job_handler
 from .base import ImportKind
 from .jobs import COMMIT_JOB, PREVIEW_JOB
 from .participants import ParticipantImport
+from .payments import PaymentImport
 from .pipeline import Report, run_import
 from .reading import SpreadsheetFile, open_spreadsheet
 
 
-def build_kind(preview: Job) -> ImportKind:
-    """The import kind a preview job was queued for; payments will be another branch."""
+def build_kind(preview: Job, *, committing: bool = False) -> ImportKind:
+    """The import kind a preview job was queued for."""
     params = preview.params
+    if params.get("kind") == "payments":
+        return PaymentImport(actor=preview.created_by, job_id=preview.pk)
     if params.get("kind") != "participants":
         raise ValueError(f"unknown import kind {params.get('kind')!r}")
     coordinator = User.objects.filter(pk=params["coordinator"]).first() if params.get("coordinator") else None
-    return ParticipantImport(actor=preview.created_by, coordinator=coordinator)
+    return ParticipantImport(actor=preview.created_by, coordinator=coordinator, committing=committing)
 
 
 def _summary(report: Report) -> str:
@@ -63,7 +66,7 @@ def commit_import(job: Job, report: Reporter) -> None:
     preview = Job.objects.select_related("created_by").get(pk=job.params["preview"])
     with translation.override(job.params.get("language")):
         spreadsheet = _open_file(preview)
-        kind = build_kind(preview)
+        kind = build_kind(preview, committing=True)
         with transaction.atomic():
             result = run_import(spreadsheet, kind, commit=True, progress=_outside_transaction(report))
         job.result = {"import": result.as_json()}

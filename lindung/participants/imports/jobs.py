@@ -20,7 +20,7 @@ from .reading import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
 
 PREVIEW_JOB = "participants_import_preview"
 COMMIT_JOB = "participants_import_commit"
-KINDS = ("participants",)
+KINDS = ("participants", "payments")
 
 
 def _require_staff(actor: User) -> None:
@@ -29,23 +29,28 @@ def _require_staff(actor: User) -> None:
 
 
 @transaction.atomic
-def import_start(*, actor: User, upload: UploadedFile, coordinator: User | None = None) -> Job:
+def import_start(
+    *, actor: User, upload: UploadedFile, coordinator: User | None = None, kind: str = "participants"
+) -> Job:
     """Queue the preview of an uploaded file. A coordinator imports for themselves; an
-    admin may name the coordinator the new participants belong to."""
+    admin may name the coordinator the new participants belong to (payments: no
+    coordinator, each row names its collector)."""
     _require_staff(actor)
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}")
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is larger than %(mb)d MB. Split it into smaller files.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
         )
     if not (upload.name or "").lower().endswith(ALLOWED_EXTENSIONS):
         raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-    if actor.is_coordinator or coordinator is None:
+    if actor.is_coordinator or coordinator is None or kind != "participants":
         coordinator_id = actor.pk if actor.is_coordinator else None
     else:
         if not (coordinator.is_active and coordinator.is_coordinator):
             raise ValidationError(_("Choose an active coordinator."))
         coordinator_id = coordinator.pk
-    params = {"kind": "participants", "coordinator": coordinator_id, "language": translation.get_language()}
+    params = {"kind": kind, "coordinator": coordinator_id, "language": translation.get_language()}
     return job_enqueue(actor=actor, kind=PREVIEW_JOB, params=params, input_file=upload)
 
 

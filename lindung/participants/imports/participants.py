@@ -85,8 +85,15 @@ _LOOKUP_CHUNK = 1000
 class ParticipantImport:
     columns = COLUMNS
 
-    def __init__(self, *, actor: User, coordinator: User | None = None) -> None:
+    def __init__(
+        self, *, actor: User, coordinator: User | None = None, bulk: bool = True, committing: bool = False
+    ) -> None:
         self.actor = actor
+        # At commit, new rows are checked once, by participants_register_bulk itself (the
+        # same _clean): checking them here too would double the commit's main cost.
+        self.committing = committing and bulk
+        # Bulk writes by default; the per-row path stays for comparison (tests, bench).
+        self.bulk = bulk
         # Whose participants new rows become: a coordinator always imports for themselves.
         self.coordinator = actor if actor.is_coordinator else coordinator
         self._seen_nik: dict[str, str] = {}
@@ -227,10 +234,11 @@ class ParticipantImport:
     def _validate(self, outcome: Outcome, data: dict[str, Any], current: Participant | None) -> None:
         try:
             if current is None:
-                check_registration(actor=self.actor, data=data)
+                if not self.committing:
+                    check_registration(actor=self.actor, data=data)
                 outcome.payload = data
-                village = data["village"]
-                outcome.summary = {"name": " ".join(str(data["full_name"]).split()), "village": village.name}
+                name = " ".join(str(data.get("full_name", "")).split())
+                outcome.summary = {"name": name, "village": getattr(data.get("village"), "name", "")}
                 return
             changed = check_update(actor=self.actor, participant=current, data=data)
         except ValidationError as exc:
@@ -251,6 +259,26 @@ class ParticipantImport:
     # -- writing ------------------------------------------------------------------------
 
     def write(self, outcomes: Iterable[Outcome]) -> None:
+        if not self.bulk:
+            self._write_per_row(outcomes)
+            return
+        rows = list(outcomes)
+        new = [o for o in rows if o.action == Action.NEW]
+        updated = [o for o in rows if o.action == Action.UPDATED]
+        batch = new
+        try:
+            services.participants_register_bulk(
+                actor=self.actor, rows=[o.payload for o in new], coordinator=self.coordinator
+            )
+            batch = updated
+            services.participants_update_bulk(actor=self.actor, changes=[o.payload for o in updated])
+        except services.BulkRowError as exc:
+            raise _aborted(batch[exc.index], exc) from exc
+        except (ValidationError, PermissionDenied) as exc:
+            raise _aborted(batch[0] if batch else rows[0], exc) from exc
+
+    def _write_per_row(self, outcomes: Iterable[Outcome]) -> None:
+        """One service call a row: the path before bulk writes, kept for comparison."""
         for outcome in outcomes:
             try:
                 if outcome.action == Action.NEW:
@@ -259,13 +287,17 @@ class ParticipantImport:
                     current, changed = outcome.payload
                     services.participant_update(actor=self.actor, participant=current, data=changed)
             except (ValidationError, PermissionDenied) as exc:
-                # Someone registered or changed the same worker since the preview.
-                raise CommitAborted(
-                    _("Nothing was imported: sheet “%(sheet)s”, row %(row)s: %(message)s")
-                    % {"sheet": outcome.row.sheet, "row": outcome.row.number, "message": " ".join(exc.messages)}
-                    if isinstance(exc, ValidationError)
-                    else str(exc)
-                ) from exc
+                raise _aborted(outcome, exc) from exc
+
+
+def _aborted(outcome: Outcome, exc: Exception) -> CommitAborted:
+    # Someone registered or changed the same worker since the preview.
+    if not isinstance(exc, ValidationError):
+        return CommitAborted(str(exc))
+    return CommitAborted(
+        _("Nothing was imported: sheet “%(sheet)s”, row %(row)s: %(message)s")
+        % {"sheet": outcome.row.sheet, "row": outcome.row.number, "message": " ".join(exc.messages)}
+    )
 
 
 def _label(name: str) -> str:

@@ -134,16 +134,14 @@ def test_a_failure_during_commit_writes_nothing(django_capture_on_commit_callbac
     job = preview(
         coord, xlsx([("S", [HEADER, person(1), person(2), person(3)])]), capture=django_capture_on_commit_callbacks
     )
-    real = services.participant_register
-    calls = []
+    real = services.participants_register_bulk
 
     def flaky(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise ValidationError({"nik": "registered meanwhile"})
-        return real(**kwargs)
+        # Written, then the third row is refused (registered meanwhile): all must roll back.
+        real(**kwargs)
+        raise services.BulkRowError(2, ValidationError({"nik": "registered meanwhile"}))
 
-    monkeypatch.setattr(services, "participant_register", flaky)
+    monkeypatch.setattr(services, "participants_register_bulk", flaky)
     done = commit(coord, job, capture=django_capture_on_commit_callbacks)
     assert done.status == JobStatus.FAILED and "Nothing was imported" in done.message and "row 4" in done.message
     assert not Participant.objects.exists() and not History.objects.exists()
