@@ -114,8 +114,11 @@ class Enrolment:
 
 
 def participant_programs_on(participant: Participant, on: datetime.date, book: RuleBook | None = None) -> Enrolment:
-    # Uses a prefetch of program_rows when the caller made one (bill runs over many people).
-    rows: Iterable[ParticipantProgram] = list(participant.program_rows.all())  # type: ignore[attr-defined]
+    # A bill run prefetches program_rows for thousands of participants at once; use that.
+    prefetched = getattr(participant, "_prefetched_objects_cache", {}).get("program_rows")
+    rows: Iterable[ParticipantProgram] = (
+        list(prefetched) if prefetched is not None else list(ParticipantProgram.objects.filter(participant=participant))
+    )
     current = [r for r in rows if r.since <= on and (r.until is None or r.until >= on)]
     if not current:
         book = book or rules_in_force(on)

@@ -89,3 +89,21 @@ def test_the_command_reports_and_refuses_bad_months():
     assert "1 bills created" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("generate_bills", "--month", "March")
+
+
+def test_a_bill_run_does_not_query_per_participant():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(month):
+        with CaptureQueriesContext(connection) as queries:
+            bills_generate(month=month)
+        return len(queries)
+
+    for _ in range(3):
+        informal_participant()
+    few = run(MARCH)
+    for _ in range(12):
+        informal_participant()
+    many = run(datetime.date(2026, 4, 1))
+    assert many == few
