@@ -74,3 +74,18 @@ def coordinator(live_server: LiveServer) -> User:  # live_server brings the tran
     mandau_village()
     village = bengkalis_village()
     return CoordinatorFactory.create(username="rina", first_name="Rina", district=village.parent)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_contribution_rules(live_server: LiveServer) -> None:
+    """The live server's transactional database is flushed after every test, which also
+    removes the rows the data migration seeded; put the contribution rules back."""
+    import importlib
+
+    from django.apps import apps
+
+    from lindung.contributions.models import ContributionRule
+
+    if not ContributionRule.objects.exists():
+        seed = importlib.import_module("lindung.contributions.migrations.0002_seed_rules").seed
+        seed(apps, None)

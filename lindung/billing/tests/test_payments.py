@@ -136,7 +136,9 @@ def test_three_unpaid_months_make_an_informal_worker_non_active_and_paying_resto
     assert owing.status == Status.ACTIVE
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback puts back the rows data migrations seeded (the contribution rules),
+# which the flush after a transactional test would otherwise leave missing for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clerks_at_once_cannot_record_one_reference_twice(coord_a):
     if connection.vendor != "postgresql":
         pytest.skip("needs row locks and concurrent connections: runs in the PostgreSQL pass of CI")
