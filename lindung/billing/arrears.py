@@ -6,9 +6,14 @@ next to all bills and the partial index ``bill_open_due`` (due_date, participant
 settled_on IS NULL reads exactly them; they are grouped by participant in one pass.
 Starting from participants and LEFT JOINing all their bills would read every bill ever
 issued to every participant in scope.
+
+That grouping still reads every open past-due bill in scope (seconds for a national
+ledger), so the page reads the pre-grouped ParticipantArrears table (arrears_table.py)
+whenever it holds the figures for the day asked about; any other day is grouped live.
 """
 
 import datetime
+import types
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +30,8 @@ from lindung.core.tables import RowCount
 from lindung.participants.models import Participant
 from lindung.participants.selectors import FILTER_FIELDS, participants_search
 
-from .models import Bill
+from .arrears_table import arrears_table_day
+from .models import Bill, ParticipantArrears
 
 # Ageing buckets by months owed (CON-5): key -> (min months, max months or None).
 AGEING_BUCKETS: dict[str, tuple[int, int | None]] = {
@@ -35,10 +41,6 @@ AGEING_BUCKETS: dict[str, tuple[int, int | None]] = {
     "4-6": (4, 6),
     "7+": (7, None),
 }
-
-# Beyond this many late payers the pager says "more than": counting them exactly means
-# aggregating every open past-due bill once more just for the pager.
-COUNT_CAP = 10_000
 
 
 def ageing_bucket(months_owed: int) -> str:
@@ -75,12 +77,40 @@ def arrears_bills(
 
 
 def arrears_by_participant(
-    user: Any, filters: Mapping[str, Any] | None = None, on: datetime.date | None = None
+    user: Any,
+    filters: Mapping[str, Any] | None = None,
+    on: datetime.date | None = None,
+    *,
+    table_day: "datetime.date | types.EllipsisType | None" = ...,
 ) -> QuerySet[Any]:
     """One row per late payer: ``participant`` (id), ``months_owed``, ``amount_owed``,
-    ``oldest_month``. ``filters`` are the participant list's plus ``bucket``."""
+    ``oldest_month``. ``filters`` are the participant list's plus ``bucket``.
+
+    Read from ParticipantArrears when its day is ``on`` (default today), else grouped
+    live from the bills: the same figures either way. ``table_day`` spares the lookup
+    when the caller already knows the table's day."""
     filters = filters or {}
-    rows = (
+    on = on or timezone.localdate()
+    if table_day is ...:
+        table_day = arrears_table_day()
+    rows = _table_rows(user, filters) if on == table_day else _live_rows(user, filters, on)
+    bucket = filters.get("bucket")
+    if bucket in AGEING_BUCKETS:
+        rows = rows.filter(_bucket_condition(bucket))
+    return rows.order_by("participant_id")
+
+
+def _table_rows(user: Any, filters: Mapping[str, Any]) -> QuerySet[Any]:
+    rows = scope_queryset(user, ParticipantArrears.objects.all())
+    for key, column in FILTER_FIELDS.items():
+        value = filters.get(key)
+        if value not in (None, ""):
+            rows = rows.filter(**{f"participant__{column}": getattr(value, "pk", value)})
+    return rows.values("participant", "months_owed", "amount_owed", "oldest_month")
+
+
+def _live_rows(user: Any, filters: Mapping[str, Any], on: datetime.date) -> QuerySet[Any]:
+    return (
         arrears_bills(user, filters, on)
         .values("participant")
         .annotate(
@@ -89,22 +119,11 @@ def arrears_by_participant(
             oldest_month=Min("month"),
         )
     )
-    bucket = filters.get("bucket")
-    if bucket in AGEING_BUCKETS:
-        rows = rows.filter(_bucket_condition(bucket))
-    return rows.order_by("participant_id")
 
 
 def arrears_search(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
     """Name or NIK, the participant list's own search (and its indexes)."""
     return rows.filter(participant__in=participants_search(Participant.objects.all(), text).values("pk"))
-
-
-def arrears_count(rows: QuerySet[Any]) -> RowCount:
-    bounded = rows.order_by()[: COUNT_CAP + 1].count()
-    if bounded <= COUNT_CAP:
-        return RowCount(bounded)
-    return RowCount(COUNT_CAP, exact=False, at_least=True)
 
 
 def ageing_summary(rows: QuerySet[Any]) -> dict[str, dict[str, int]]:
@@ -120,6 +139,19 @@ def ageing_summary(rows: QuerySet[Any]) -> dict[str, dict[str, int]]:
         key: {"participants": totals[f"p{index}"] or 0, "amount": totals[f"a{index}"] or 0}
         for index, key in enumerate(AGEING_BUCKETS)
     }
+
+
+class SummaryCount:
+    """build_table's count for the arrears list: the ageing summary of exactly the rows
+    listed (filters and search applied), whose participants add up to the exact count.
+    The page needs the summary anyway, so the pager costs no aggregate of its own."""
+
+    def __init__(self) -> None:
+        self.summary: dict[str, dict[str, int]] | None = None
+
+    def __call__(self, rows: QuerySet[Any]) -> RowCount:
+        self.summary = ageing_summary(rows)
+        return RowCount(sum(figures["participants"] for figures in self.summary.values()))
 
 
 @dataclass

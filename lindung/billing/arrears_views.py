@@ -22,6 +22,7 @@ from lindung.jobs.services import job_enqueue
 from lindung.participants.forms import ParticipantFilterForm
 
 from . import arrears
+from .arrears_table import arrears_table_day
 from .bill_jobs import BILL_RUN_KIND, LETTERS_KIND
 from .bills import bills_missing_count
 from .letters import letter_groups, letters_count, letters_file
@@ -72,9 +73,15 @@ def _user(request: HttpRequest) -> User:
 def arrears_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
+    # The pre-grouped table's day: today once the nightly recount has run. Before that
+    # the page shows the previous day's figures (with today's payments) and says so,
+    # since grouping a national ledger live takes seconds (arrears_table.py).
+    table_day = arrears_table_day()
+    day = table_day or today
     filter_form = ArrearsFilterForm(request.GET or None, user=user)
     filters = filter_form.filters()
-    rows = arrears.arrears_by_participant(user, filters, today)
+    rows = arrears.arrears_by_participant(user, filters, day, table_day=table_day)
+    counted = arrears.SummaryCount()
     columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
     table = build_table(
         request,
@@ -84,21 +91,21 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
         search=arrears.arrears_search,
         filters=filters,
         tiebreak="participant_id",
-        count=arrears.arrears_count,
+        count=counted,
     )
-    q = table.q
-    summary_rows = arrears.arrears_search(rows, q) if q else rows
-    summary = arrears.ageing_summary(summary_rows)
+    summary = counted.summary
+    assert summary is not None  # build_table counts every time
     context = {
         "table": table,
         "filter_form": filter_form,
-        "rows": arrears.arrears_rows(table.page.object_list, today),
+        "rows": arrears.arrears_rows(table.page.object_list, day),
         "summary": [(BUCKET_LABELS[key], key, figures) for key, figures in summary.items()],
         "summary_total": {
             "participants": sum(f["participants"] for f in summary.values()),
             "amount": sum(f["amount"] for f in summary.values()),
         },
-        "today": today,
+        "today": day,
+        "behind": day != today,
         "letters_sync_max": LETTERS_SYNC_MAX,
     }
     return render(request, "billing/arrears_list.html", context)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, job_handler
 
+from .arrears_table import arrears_rebuild
 from .bills import bills_generate
 from .coverage import coverage_candidates, coverage_refresh_many
 
@@ -27,6 +28,7 @@ BILL_RUN_KIND = "billing.generate_bills"
 # Shared with `manage.py generate_bills`, so a scheduled run and a manual one never overlap.
 BILL_RUN_LOCK = "lindung:billing:generate_bills"
 COVERAGE_LOCK = "lindung:billing:refresh_coverage"
+ARREARS_LOCK = "lindung:billing:rebuild_arrears"
 LOCK_SECONDS = 60 * 60
 PROBLEMS_KEPT = 200
 
@@ -124,5 +126,20 @@ def refresh_coverage_task() -> dict[str, Any] | None:
     try:
         with lock(COVERAGE_LOCK):
             return refresh_coverage()
+    except Busy:
+        return None
+
+
+def rebuild_arrears(on: datetime.date | None = None) -> dict[str, Any]:
+    rebuild = arrears_rebuild(on)
+    return {"day": rebuild.day.isoformat(), "late_payers": rebuild.rows, "seconds": rebuild.seconds}
+
+
+@shared_task(name="lindung.billing.rebuild_arrears")
+def rebuild_arrears_task() -> dict[str, Any] | None:
+    """Daily, just after midnight: bills that fell due yesterday are late today."""
+    try:
+        with lock(ARREARS_LOCK):
+            return rebuild_arrears()
     except Busy:
         return None

@@ -12,6 +12,7 @@ from lindung.contributions.calculator import Calculation, add_months, contributi
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
 from lindung.participants.models import Participant, Status
 
+from .arrears_table import arrears_refresh_if_late
 from .models import Bill, BillLine
 
 CHUNK = 2000
@@ -139,11 +140,12 @@ def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, resul
             line.bill = bill
             lines.append(line)
     BillLine.objects.bulk_create(lines)
+    arrears_refresh_if_late(bills)
     return len(bills)
 
 
 def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
-    created = 0
+    created = []
     for bill, lines in pending:
         try:
             with transaction.atomic():
@@ -151,10 +153,11 @@ def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
                 for line in lines:
                     line.bill = bill
                 BillLine.objects.bulk_create(lines)
-                created += 1
+                created.append(bill)
         except IntegrityError:
             continue
-    return created
+    arrears_refresh_if_late(created)
+    return len(created)
 
 
 def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
@@ -162,6 +165,7 @@ def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> l
     registration month). Months are judged by their own rules."""
     wanted = sorted({month_start(m) for m in months})
     existing = {b.month: b for b in Bill.objects.filter(participant=participant, month__in=wanted)}
+    created: list[Bill] = []
     for month in wanted:
         if month in existing:
             continue
@@ -173,6 +177,8 @@ def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> l
             line.bill = bill
         BillLine.objects.bulk_create(lines)
         existing[month] = bill
+        created.append(bill)
+    arrears_refresh_if_late(created)
     return [existing[m] for m in wanted]
 
 

@@ -266,3 +266,56 @@ class ReceiptSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class ParticipantArrears(models.Model):
+    """What a late payer owes, pre-grouped from their open past-due bills so the arrears
+    page sorts and pages a narrow table instead of grouping every open bill on each
+    request. Rows exist only for participants who owe; all rows hold the figures for the
+    day of the latest ArrearsRebuild (``as_of``). Written only by lindung.billing.arrears_table,
+    in the same transaction as the bill or payment change."""
+
+    SCOPE_FIELD = "participant__coordinator"
+
+    participant = models.OneToOneField(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="arrears_row",
+        verbose_name=_("participant"),
+    )
+    months_owed = models.PositiveIntegerField(_("months owed"))
+    amount_owed = models.BigIntegerField(_("amount owed (Rp)"))
+    oldest_month = models.DateField(_("oldest month owed"))
+    as_of = models.DateField(_("as of"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("participant arrears")
+        verbose_name_plural = _("participant arrears")
+        ordering = ["participant"]
+        indexes = [
+            # The page's sorts, with the participant as the tiebreak (both directions).
+            models.Index(fields=["amount_owed", "participant"], name="arrears_amount"),
+            models.Index(fields=["months_owed", "participant"], name="arrears_months"),
+            models.Index(fields=["oldest_month", "participant"], name="arrears_oldest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.months_owed} / {self.amount_owed}"
+
+
+class ArrearsRebuild(models.Model):
+    """One full recount of ParticipantArrears. The latest one's ``day`` is the day the
+    table's figures are valid for; without any, the arrears are grouped live."""
+
+    day = models.DateField(_("figures as of"))
+    rows = models.PositiveIntegerField(_("late payers"))
+    seconds = models.FloatField(_("seconds"))
+    finished_at = models.DateTimeField(_("finished at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.rows}"

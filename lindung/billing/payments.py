@@ -17,6 +17,7 @@ from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant
 
+from .arrears_table import arrears_refresh
 from .bills import bills_ensure
 from .coverage import coverage_refresh
 from .models import Bill, CollectionAccount, Deposit, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
@@ -170,6 +171,7 @@ def _record(actor: User, participant: Participant, data: PaymentInput, submissio
         remaining -= share
     PaymentAllocation.objects.bulk_create(allocations)
     coverage_refresh(participant)
+    arrears_refresh([participant.pk])
     return payment
 
 
@@ -211,6 +213,7 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
         reversed_lines.append(PaymentAllocation(payment=reversal, bill=bill, amount=-allocation.amount))
     PaymentAllocation.objects.bulk_create(reversed_lines)
     coverage_refresh(Participant.objects.get(pk=original.participant_id))
+    arrears_refresh([original.participant_id])
     return reversal
 
 

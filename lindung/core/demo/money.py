@@ -8,6 +8,7 @@ import uuid
 from django.utils import timezone
 
 from lindung.accounts.models import User
+from lindung.billing.arrears_table import arrears_rebuild
 from lindung.billing.bills import bills_generate
 from lindung.billing.models import Bill, CollectionAccount, PaymentMethod
 from lindung.billing.payments import PaymentInput, payment_record
@@ -42,6 +43,7 @@ def load_money(coordinators: list[User], rng: random.Random) -> None:
         bills_generate(month=add_months(this_month, -offset))
     for participant in Participant.objects.filter(status=Status.ACTIVE).select_related("coordinator"):
         _pay(participant, rng, cash, methods[1:])
+    arrears_rebuild()  # the nightly recount, so the arrears page reads today's table
 
 
 def _pay(participant: Participant, rng: random.Random, cash: PaymentMethod, others: list[PaymentMethod]) -> None:
