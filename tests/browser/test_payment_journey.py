@@ -20,6 +20,7 @@ from .support import shoot, sign_in
 pytestmark = pytest.mark.browser
 
 RECEIPT = re.compile(r"KW-\d{4}-\d{6}")
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')"
 
 
 def test_coordinator_records_a_cash_payment_and_downloads_the_receipt(page: Page, coordinator: User) -> None:
@@ -41,6 +42,8 @@ def test_coordinator_records_a_cash_payment_and_downloads_the_receipt(page: Page
     # htmx re-prices the form when the months paid in advance change.
     page.select_option("#id_prepaid_months", "3")
     expect(page.locator("#id_amount")).to_have_value(str(options[3]))
+    # The swapped-in form listens for changes only once htmx has settled it.
+    page.wait_for_function(SETTLED)
     page.select_option("#id_prepaid_months", "0")
     expect(page.locator("#id_amount")).to_have_value(str(options[0]))
     page.select_option("#id_method", str(method.pk))
