@@ -432,6 +432,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     count = load_postgres(rows, args.participants) if is_postgres() else load_sqlite(rows, args.participants)
     analyze()
+    # COPY bypasses the services that keep the dashboards' summary tables: recount them.
+    from lindung.tallies.rebuild import rebuild_tallies
+
+    print(f"tallies: {rebuild_tallies()}")
     elapsed = time.perf_counter() - started
     print(f"participants: {count:,} loaded in {elapsed:.1f}s ({count / max(elapsed, 1e-9):,.0f} rows/s)")
     print(f"sign in as {ADMIN_USERNAME} or {COORD_PREFIX}001..{args.coordinators:03d}, password: {PASSWORD}")

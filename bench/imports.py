@@ -1,11 +1,14 @@
 """Time the participant import (REG-4): preview and commit of an N-row workbook spread
 over several sheets, through the same job functions the pages use, with bulk writes
-(participants_register_bulk) beside the old per-row path (participant_register).
+(participants_register_bulk) beside the old per-row path (participant_register) and the
+bulk path with COPY off (bulk_create_with_history, as before COPY).
 
     DATABASE_URL=postgres://.../lindung_bench_imports .venv/bin/python -m bench.imports \
-        [--rows 10000] [--runs 2] [--big 100000] [--baseline-rows 10000] [--no-write]
+        [--rows 10000] [--runs 2] [--big 100000] [--big-runs 2] [--baseline-rows 10000] [--no-write]
 
-The database needs the regions (`manage.py import_regions lindung/regions/data/bengkalis.csv`).
+The database needs the regions (`manage.py import_regions lindung/regions/data/bengkalis.csv`);
+`python -m bench.generate --participants 500000` fills it beforehand (the NIKs here start
+above every stored serial of their prefix, so they never clash with generated ones).
 Each run imports new NIKs as the coordinator bench_import_coord; earlier runs' rows stay,
 so later runs check against a fuller table, as in real use. Jobs run inline (no thread),
 so the times are the work itself. Results replace the imports section of BENCHMARKS.md.
@@ -30,13 +33,15 @@ HEADER = ["NIK", "Nama Lengkap", "Tempat Lahir", "Tanggal Lahir", "Jenis Kelamin
 BORN_FROM = datetime.date(1960, 1, 1)
 DAYS = 15_000
 COORDINATOR = "bench_import_coord"
+NIK_PREFIX = "140301"  # province 14, regency 03 (Bengkalis), district 01
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.imports", description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--big", type=int, default=100_000, help="one more run at this size (0: none)")
+    parser.add_argument("--big", type=int, default=100_000, help="runs at this size too (0: none)")
+    parser.add_argument("--big-runs", type=int, default=2, help="how many runs at --big")
     parser.add_argument("--baseline-rows", type=int, default=10_000, help="per-row path (0: none)")
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
     return parser.parse_args(argv)
@@ -47,7 +52,7 @@ def nik(index: int, serial_base: int) -> tuple[str, datetime.date, bool]:
     female = bool((index // DAYS) % 2)
     serial = serial_base + index // (2 * DAYS)
     day = born.day + (40 if female else 0)
-    return f"140301{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}", born, female
+    return f"{NIK_PREFIX}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}", born, female
 
 
 def write_workbook(path: Path, rows: int, serial_base: int, villages: list[str]) -> None:
@@ -78,10 +83,11 @@ def write_workbook(path: Path, rows: int, serial_base: int, villages: list[str])
     workbook.close()
 
 
-def run_once(actor: Any, path: Path, rows: int, bulk: bool) -> dict[str, float]:
+def run_once(actor: Any, path: Path, rows: int, bulk: bool, copy: bool = True) -> dict[str, float]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lindung.jobs.models import JobStatus
+    from lindung.participants import bulk_copy
     from lindung.participants.imports import handlers
     from lindung.participants.imports import jobs as imports
     from lindung.participants.imports.participants import ParticipantImport
@@ -90,6 +96,7 @@ def run_once(actor: Any, path: Path, rows: int, bulk: bool) -> dict[str, float]:
         return ParticipantImport(**kwargs, bulk=bulk)
 
     handlers.ParticipantImport = kind  # type: ignore[misc,assignment]
+    bulk_copy.USE_COPY = copy
     try:
         upload = SimpleUploadedFile(path.name, path.read_bytes())
         t0 = time.perf_counter()
@@ -106,9 +113,10 @@ def run_once(actor: Any, path: Path, rows: int, bulk: bool) -> dict[str, float]:
             sys.exit(f"commit failed: {job.message}")
     finally:
         handlers.ParticipantImport = ParticipantImport  # type: ignore[misc]
+        bulk_copy.USE_COPY = True
     result = {"rows": rows, "preview": t1 - t0, "commit": t2 - t1}
-    print(f"{'bulk' if bulk else 'per-row'} {rows:,} rows: preview {result['preview']:.1f} s, "
-          f"commit {result['commit']:.1f} s", flush=True)  # fmt: skip
+    path_name = ("bulk" if copy else "bulk, COPY off") if bulk else "per-row"
+    print(f"{path_name} {rows:,} rows: preview {result['preview']:.1f} s, commit {result['commit']:.1f} s", flush=True)
     return result
 
 
@@ -130,30 +138,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not villages:
         sys.exit("No villages: run `manage.py import_regions lindung/regions/data/bengkalis.csv` first.")
     actor, _created = User.objects.get_or_create(username=COORDINATOR, defaults={"role": Role.COORDINATOR})
-    # Serials above those of earlier invocations, so every run's NIKs are new.
-    highest = Participant.objects.filter(coordinator=actor).aggregate(serial=Max(Substr("nik", 13, 4)))["serial"]
+    # Serials above every stored one with our prefix (earlier runs, bench.generate's rows),
+    # so every run's NIKs are new.
+    highest = Participant.objects.filter(nik__startswith=NIK_PREFIX).aggregate(serial=Max(Substr("nik", 13, 4)))[
+        "serial"
+    ]
     serial_base = 1 + int(highest or 0)
 
-    plan: list[tuple[str, int, bool]] = []
+    plan: list[tuple[str, int, bool, bool]] = []
     if args.baseline_rows:
-        plan.append(("per-row", args.baseline_rows, False))
-    plan += [("bulk", args.rows, True)] * args.runs
+        plan.append(("per-row", args.baseline_rows, False, False))
+        plan.append(("bulk-create", args.baseline_rows, True, False))
+    plan += [("bulk", args.rows, True, True)] * args.runs
     if args.big:
-        plan.append(("bulk-big", args.big, True))
+        plan += [("bulk-big", args.big, True, True)] * args.big_runs
     results: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for label, rows, bulk in plan:
+        for label, rows, bulk, copy in plan:
             path = Path(tmp) / f"peserta-{serial_base}.xlsx"
             write_workbook(path, rows, serial_base, villages)
             serial_base += rows // (2 * DAYS) + 1
-            results.setdefault(label, []).append(run_once(actor, path, rows, bulk))
+            results.setdefault(label, []).append(run_once(actor, path, rows, bulk, copy))
 
     database = connection.vendor
     if database == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             database = f"PostgreSQL {cursor.fetchone()[0]}"
-    names = {"per-row": "per-row (`participant_register`), baseline", "bulk": "bulk", "bulk-big": "bulk"}
+    names = {
+        "per-row": "per-row (`participant_register`), baseline",
+        "bulk-create": "bulk, COPY off (`bulk_create_with_history`), baseline",
+        "bulk": "bulk",
+        "bulk-big": "bulk",
+    }
     lines = [
         "## Participant import: preview and commit",
         "",
@@ -162,13 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"An .xlsx of N new participants on sheets of {SHEET_ROWS:,} rows (valid NIKs, phones, Bengkalis villages), "
         "uploaded as a coordinator through `import_start` and `import_commit` with jobs run inline: preview = "
         "read + check every row; commit = read + check again + write, in one transaction. Bulk = "
-        "`participants_register_bulk` (bulk_create + `bulk_create_with_history`, 1,000 rows a chunk); per-row = "
+        "`participants_register_bulk`, 5,000 rows a chunk: on PostgreSQL the participants go in by COPY, "
+        "streamed while the rows are checked, and their history rows by one INSERT ... SELECT "
+        "(`lindung/participants/bulk_copy.py`; SQLite keeps `bulk_create_with_history`); per-row = "
         "`participant_register` a row. Median where there are several runs. Load average "
         + " / ".join(f"{x:.1f}" for x in os.getloadavg())
         + " at the end.",
         "",
         f"Reproduce: `DATABASE_URL=... .venv/bin/python -m bench.imports --rows {args.rows} --runs {args.runs} "
-        f"--big {args.big}`.",
+        f"--big {args.big} --big-runs {args.big_runs}`.",
         "",
         "| write path | rows | runs | preview s | commit s | commit rows/s | preview + commit s |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
 from lindung.participants.models import Participant, Status
+from lindung.tallies import maintain as tallies
 
 from .arrears_table import arrears_refresh_if_late
 from .models import Bill, BillLine
@@ -118,6 +119,12 @@ def bills_generate(
 
 @transaction.atomic
 def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, result: GenerationResult) -> int:
+    participants = list(chunk)
+    with tallies.tracking([p.pk for p in participants], tallies.BILLS):
+        return _create_tracked(participants, calculator, result)
+
+
+def _create_tracked(chunk: list[Participant], calculator: _Calculator, result: GenerationResult) -> int:
     pending: list[tuple[Bill, list[BillLine]]] = []
     for participant in chunk:
         try:
@@ -163,6 +170,11 @@ def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
 def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
     """The participant's bills for ``months``, creating those missing (prepayment, the
     registration month). Months are judged by their own rules."""
+    with tallies.tracking([participant.pk], tallies.BILLS):
+        return _ensure_tracked(participant, months)
+
+
+def _ensure_tracked(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
     wanted = sorted({month_start(m) for m in months})
     existing = {b.month: b for b in Bill.objects.filter(participant=participant, month__in=wanted)}
     created: list[Bill] = []

@@ -12,6 +12,7 @@ from lindung.contributions.calculator import month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant, Status
+from lindung.tallies import maintain as tallies
 
 from .models import Bill
 
@@ -54,7 +55,8 @@ def _apply_lapse(participant: Participant, limit: int | None, on: datetime.date,
     if wanted != participant.status:
         participant.status = wanted
         participant._change_reason = "coverage: lapse rule"  # type: ignore[attr-defined]
-        participant.save(update_fields=["status", "updated_at"])
+        with tallies.tracking([participant.pk], tallies.PEOPLE):
+            participant.save(update_fields=["status", "updated_at"])
     return wanted
 
 

@@ -16,6 +16,7 @@ from lindung.contributions.calculator import add_months, month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant
+from lindung.tallies import maintain as tallies
 
 from .arrears_table import arrears_refresh
 from .bills import bills_ensure
@@ -124,6 +125,11 @@ def _same_submission(payment: Payment, participant: Participant) -> Payment:
 def _record(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
     # One payment at a time per participant: allocation reads and writes the same bills.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    with tallies.tracking([participant.pk]):
+        return _record_locked(actor, participant, data, submission_key)
+
+
+def _record_locked(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
     if data.reference and Payment.objects.filter(reference=data.reference).exists():
         raise ValidationError({"reference": _("A payment with this reference has already been recorded.")})
     if data.prepaid_months:
@@ -189,6 +195,11 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
         raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
     if Payment.objects.filter(reversal_of=original).exists():
         raise ValidationError(_("This payment has already been reversed."))
+    with tallies.tracking([original.participant_id]):
+        return _reverse_locked(actor, original, reason)
+
+
+def _reverse_locked(actor: User, original: Payment, reason: str) -> Payment:
     today = timezone.localdate()
     reversal = Payment.objects.create(
         participant_id=original.participant_id,

@@ -114,6 +114,8 @@ class Participant(TimeStampedModel):
             models.Index(fields=["status"], name="participant_status"),
             models.Index(fields=["registration_date"], name="participant_reg_date"),
             models.Index(fields=["name_key", "birth_date"], name="participant_dup_key"),
+            # The dashboard's "turning 56 in the next three months" is a birth-date range.
+            models.Index(fields=["birth_date"], name="participant_birth_date"),
         ]
 
     def __str__(self) -> str:

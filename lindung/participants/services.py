@@ -1,8 +1,9 @@
 """Every write to participants goes through here: the acting user is checked and
 recorded (django-simple-history keeps field-level history with the actor)."""
 
+import copy
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from lindung.accounts.models import Role, User
 from lindung.core.phones import normalize_mobile
 from lindung.regions.models import Level, Region
+from lindung.tallies import maintain as tallies
 
+from . import bulk_copy
 from .documents import CheckedDocument, check_document
 from .models import DocumentKind, FamilyMember, IdentityDocument, Participant, Status
 from .names import normalize_name
@@ -121,6 +124,16 @@ COORDINATOR_STATUSES = (Status.DRAFT, Status.SUBMITTED)
 # Called (inside the transaction) when a participant becomes active; other apps register
 # here in their AppConfig.ready(), e.g. billing issues the first month's bill.
 ACTIVATION_HOOKS: list[Callable[[Participant], None]] = []
+# Changes to these move a participant between the dashboards' tallies (lindung.tallies).
+TALLIED_FIELDS = {
+    "coordinator",
+    "village",
+    "district",
+    "community_group",
+    "status",
+    "registered_by",
+    "registration_date",
+}
 
 
 def _check_coordinator_limits(actor: User, values: Mapping[str, Any], current: Participant | None) -> None:
@@ -215,6 +228,7 @@ def participant_register(
     values.setdefault("status", Status.SUBMITTED)
     _apply(participant, values)
     _save(participant, actor)
+    tallies.added([participant.pk])
     result = RegistrationResult(participant=participant, likely_duplicates=_flag_likely_duplicates(participant))
     for item in checked_documents:
         result.documents.append(_store_document(actor=actor, participant=participant, item=item))
@@ -232,13 +246,14 @@ def participant_update(*, actor: User, participant: Participant, data: Mapping[s
         raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
     if not changed:
         return participant
-    _apply(participant, changed)
-    _save(participant, actor)
+    with tallies.tracking([participant.pk] if TALLIED_FIELDS & changed.keys() else []):
+        _apply(participant, changed)
+        _save(participant, actor)
+        if changed.get("status") == Status.ACTIVE:
+            for hook in ACTIVATION_HOOKS:
+                hook(participant)
     if {"full_name", "birth_date"} & changed.keys():
         _flag_likely_duplicates(participant)
-    if changed.get("status") == Status.ACTIVE:
-        for hook in ACTIVATION_HOOKS:
-            hook(participant)
     return participant
 
 
@@ -262,7 +277,8 @@ def participant_delete(*, actor: User, participant: Participant) -> None:
     for document in participant.documents.all():
         document.file.delete(save=False)
     participant._history_user = actor  # type: ignore[attr-defined]
-    participant.delete()
+    with tallies.tracking([participant.pk]):
+        participant.delete()
 
 
 @transaction.atomic
@@ -278,7 +294,8 @@ def participants_reassign(
     for row in rows:
         row.coordinator = to_coordinator
         row._change_reason = reason or "reassigned"  # type: ignore[attr-defined]
-    bulk_update_with_history(rows, Participant, ["coordinator"], batch_size=1000, default_user=actor)
+    with tallies.tracking([row.pk for row in rows]):
+        bulk_update_with_history(rows, Participant, ["coordinator"], batch_size=1000, default_user=actor)
     return len(rows)
 
 
@@ -380,7 +397,8 @@ def family_member_delete(*, actor: User, member: FamilyMember) -> None:
 
 # -- bulk writes (imports) ------------------------------------------------------------------
 
-BULK_BATCH = 1000
+BULK_BATCH = 5000  # new rows a chunk: the queries a chunk costs are fixed
+UPDATE_BATCH = 1000  # bulk_update's CASE WHEN grows with the rows
 KPJ_TAKEN_MESSAGE = gettext_noop("This membership number (KPJ) is already in use.")
 
 
@@ -416,7 +434,9 @@ def _bulk_check_unique(index_of: Mapping[str, int], field_name: str, exclude: se
     taken = Participant.objects.filter(**{f"{field_name}__in": list(index_of)})
     if exclude:
         taken = taken.exclude(pk__in=exclude)
-    clash = taken.values_list(field_name, flat=True).first()
+    # No ORDER BY: .first() would sort by the model's ordering (full_name), and with a
+    # thousand values PostgreSQL then walks the whole name index (a second a chunk).
+    clash = next(iter(taken.order_by().values_list(field_name, flat=True)[:1]), None)
     if clash is not None:
         message = _(DUPLICATE_NIK_MESSAGE) if field_name == "nik" else _(KPJ_TAKEN_MESSAGE)
         raise BulkRowError(index_of[clash], ValidationError({field_name: message}))
@@ -428,9 +448,7 @@ def _bulk_flag_likely_duplicates(participants: list[Participant]) -> int:
     keys = {(p.name_key, p.birth_date) for p in participants}
     if not keys:
         return 0
-    candidates = Participant.objects.filter(
-        name_key__in={k for k, _d in keys}, birth_date__in={d for _k, d in keys}
-    ).values_list("pk", "name_key", "birth_date", "possible_duplicate")
+    candidates = bulk_copy.participants_with_keys(keys)
     groups: dict[tuple[str, datetime.date], list[tuple[int, bool]]] = {}
     for pk, name_key, birth_date, flagged in candidates:
         if (name_key, birth_date) in keys:
@@ -445,10 +463,43 @@ def _bulk_flag_likely_duplicates(participants: list[Participant]) -> int:
     return len(to_flag)
 
 
-def _bulk_integrity(exc: IntegrityError) -> ValidationError:
+def _bulk_integrity(exc: IntegrityError, index_of: Mapping[str, Mapping[str, int]] | None = None) -> ValidationError:
+    """The unique constraint's refusal, for the row it names where the database says
+    (``index_of``: column -> value -> row index)."""
     if "membership_number" in str(exc).lower():
-        return ValidationError({"membership_number": _(KPJ_TAKEN_MESSAGE)})
-    return ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
+        error = ValidationError({"membership_number": _(KPJ_TAKEN_MESSAGE)})
+    else:
+        error = ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
+    key = bulk_copy.violated_key(exc)
+    index = (index_of or {}).get(key[0], {}).get(key[1]) if key else None
+    return error if index is None else BulkRowError(index, error)
+
+
+def _bulk_new_participants(
+    actor: User,
+    coordinator: User | None,
+    registered_on: datetime.date,
+    rows: list[Mapping[str, Any]],
+    start: int,
+    index_of: dict[str, dict[str, int]],
+) -> Iterator[Participant]:
+    """The checked, unsaved participant of each row, in order; BulkRowError for the first
+    refused row. Records each row's NIK and KPJ in ``index_of`` (column -> value -> index)."""
+    niks, kpjs = index_of.setdefault("nik", {}), index_of.setdefault("membership_number", {})
+    # Every row starts as a copy of one blank participant: a third of the cost of
+    # Participant(...) with its keyword arguments, which adds up over 100,000 rows.
+    blank = Participant(coordinator=coordinator, registered_by=actor, created_by=actor, registration_date=registered_on)
+    for index, data in enumerate(rows, start=start):
+        values = _bulk_clean(actor, index, data, None)
+        values.setdefault("status", Status.SUBMITTED)
+        if values["nik"] in niks:
+            raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)}))
+        niks[values["nik"]] = index
+        if values.get("membership_number"):
+            kpjs[values["membership_number"]] = index
+        participant = copy.copy(blank)
+        _apply(participant, values)
+        yield participant
 
 
 @transaction.atomic
@@ -470,29 +521,28 @@ def participants_register_bulk(
     registered_on = registration_date or timezone.localdate()
     created: list[Participant] = []
     for start in range(0, len(rows), batch_size):
-        chunk: list[Participant] = []
-        niks: dict[str, int] = {}
-        kpjs: dict[str, int] = {}
-        for index, data in enumerate(rows[start : start + batch_size], start=start):
-            values = _bulk_clean(actor, index, data, None)
-            values.setdefault("status", Status.SUBMITTED)
-            if values["nik"] in niks:
-                raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)}))
-            niks[values["nik"]] = index
-            if values.get("membership_number"):
-                kpjs[values["membership_number"]] = index
-            participant = Participant(
-                coordinator=coordinator, registered_by=actor, created_by=actor, registration_date=registered_on
-            )
-            _apply(participant, values)
-            chunk.append(participant)
-        _bulk_check_unique(niks, "nik")
-        _bulk_check_unique(kpjs, "membership_number")
+        batch = rows[start : start + batch_size]
+        index_of: dict[str, dict[str, int]] = {}
+        checked: Iterable[Participant] = _bulk_new_participants(
+            actor, coordinator, registered_on, batch, start, index_of
+        )
+        if not bulk_copy.streams():
+            # Every row checked, and NIKs and KPJs against the table, before any write.
+            # (PostgreSQL writes rows as they are checked; its unique constraints name
+            # a NIK or KPJ already taken, and _bulk_integrity finds the row.)
+            checked = list(checked)
+            _bulk_check_unique(index_of["nik"], "nik")
+            _bulk_check_unique(index_of["membership_number"], "membership_number")
         try:
             with transaction.atomic():
-                chunk = bulk_create_with_history(chunk, Participant, batch_size=batch_size, default_user=actor)
-        except IntegrityError as exc:  # a concurrent registration of the same NIK or KPJ
-            raise _bulk_integrity(exc) from exc
+                chunk = bulk_copy.participants_insert_with_history(checked, count=len(batch), actor=actor)
+        except IntegrityError as exc:  # the NIK or KPJ is taken (maybe by a concurrent registration)
+            error = _bulk_integrity(exc, index_of)
+            if not isinstance(error, BulkRowError):  # the database did not say which: look it up
+                _bulk_check_unique(index_of.get("nik", {}), "nik")
+                _bulk_check_unique(index_of.get("membership_number", {}), "membership_number")
+            raise error from exc
+        tallies.added([participant.pk for participant in chunk])
         _bulk_flag_likely_duplicates(chunk)
         created.extend(chunk)
     return created
@@ -500,7 +550,7 @@ def participants_register_bulk(
 
 @transaction.atomic
 def participants_update_bulk(
-    *, actor: User, changes: list[tuple[Participant, Mapping[str, Any]]], batch_size: int = BULK_BATCH
+    *, actor: User, changes: list[tuple[Participant, Mapping[str, Any]]], batch_size: int = UPDATE_BATCH
 ) -> list[Participant]:
     """Change many participants at once (imports): per row the same checks as
     participant_update, written with bulk_update and one history row each."""
@@ -512,6 +562,7 @@ def participants_update_bulk(
         niks: dict[str, int] = {}
         recheck_duplicates: list[Participant] = []
         activated: list[Participant] = []
+        moved: list[int] = []  # participants whose tallied fields change
         for index, (participant, data) in enumerate(changes[start : start + batch_size], start=start):
             try:
                 _check_may_change(actor, participant)
@@ -527,6 +578,8 @@ def participants_update_bulk(
             participant.updated_at = timezone.now()
             fields |= {*changed, "name_key", "district", "consent_at", "consent_method", "updated_at"}
             chunk.append(participant)
+            if TALLIED_FIELDS & changed.keys():
+                moved.append(participant.pk)
             if {"full_name", "birth_date"} & changed.keys():
                 recheck_duplicates.append(participant)
             if changed.get("status") == Status.ACTIVE:
@@ -534,14 +587,17 @@ def participants_update_bulk(
         _bulk_check_unique(niks, "nik", exclude={p.pk for p in chunk})
         if not chunk:
             continue
-        try:
-            with transaction.atomic():
-                bulk_update_with_history(chunk, Participant, sorted(fields), batch_size=batch_size, default_user=actor)
-        except IntegrityError as exc:
-            raise _bulk_integrity(exc) from exc
+        with tallies.tracking(moved):
+            try:
+                with transaction.atomic():
+                    bulk_update_with_history(
+                        chunk, Participant, sorted(fields), batch_size=batch_size, default_user=actor
+                    )
+            except IntegrityError as exc:
+                raise _bulk_integrity(exc) from exc
+            for participant in activated:
+                for hook in ACTIVATION_HOOKS:
+                    hook(participant)
         _bulk_flag_likely_duplicates(recheck_duplicates)
-        for participant in activated:
-            for hook in ACTIVATION_HOOKS:
-                hook(participant)
         updated.extend(chunk)
     return updated

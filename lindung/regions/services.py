@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from . import cached
 from .codes import SHAPES, level_of, parent_of, village_kind_ok
 from .models import Level, Region
 
@@ -221,6 +222,7 @@ def regions_import_csv(
                     update_fields=["name"],
                 )
         _write_history(to_update, actor)
+        cached.forget()  # bulk writes send no signals
     result.seconds = time.perf_counter() - started
     return result
 

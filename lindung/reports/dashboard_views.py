@@ -5,7 +5,6 @@ import tempfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -15,7 +14,8 @@ from lindung.accounts.models import User
 from lindung.billing.models import PaymentMethod
 from lindung.contacts.models import Contact
 from lindung.core.permissions import staff_required
-from lindung.regions.models import Level, Region
+from lindung.regions.cached import level_counts
+from lindung.regions.models import Level
 
 from .dashboard import Period, figures, scoped_groups
 from .dashboard_cache import Snapshot, snapshot
@@ -61,13 +61,7 @@ def registry_counts(user: User, filters: dict[str, Any]) -> dict[str, int]:
 
 
 def _region_counts() -> dict[int, int]:
-    rows = (
-        Region.objects.filter(level__in=[Level.DISTRICT, Level.VILLAGE])
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("code"))
-    )
-    return {int(level): n for level, n in rows}
+    return level_counts()
 
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:

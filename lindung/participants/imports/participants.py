@@ -23,7 +23,7 @@ from lindung.regions.models import Level, Region
 from . import values
 from .base import Action, Outcome, SourceRow
 from .columns import ColumnSpec
-from .pipeline import CommitAborted
+from .pipeline import CHUNK_ROWS, CommitAborted
 from .validation import check_registration, check_update
 
 COLUMNS: Sequence[ColumnSpec] = (
@@ -80,6 +80,9 @@ _READERS = {
     "membership_number": values.digits,
 }
 _LOOKUP_CHUNK = 1000
+# Rows a commit checks and writes at a time: each chunk costs a fixed number of queries
+# (lookups, uniqueness, likely duplicates, tallies), so bigger chunks cost fewer of them.
+COMMIT_CHUNK_ROWS = 5000
 
 
 class ParticipantImport:
@@ -94,6 +97,7 @@ class ParticipantImport:
         self.committing = committing and bulk
         # Bulk writes by default; the per-row path stays for comparison (tests, bench).
         self.bulk = bulk
+        self.chunk_rows = COMMIT_CHUNK_ROWS if self.committing else CHUNK_ROWS
         # Whose participants new rows become: a coordinator always imports for themselves.
         self.coordinator = actor if actor.is_coordinator else coordinator
         self._seen_nik: dict[str, str] = {}
@@ -105,21 +109,25 @@ class ParticipantImport:
     def check(self, rows: list[SourceRow]) -> list[Outcome]:
         parsed = [self._parse(row) for row in rows]
         niks = {o.key for o, _data in parsed if o.key}
+        # Who holds these NIKs, then which of them the actor may see: scoping the NIK lookup
+        # itself lets PostgreSQL read all of a coordinator's rows to find a few NIKs.
+        # order_by(): the model's ordering (by name) would only add a sort to these lookups.
+        stored = dict(Participant.objects.filter(nik__in=niks).order_by().values_list("pk", "nik"))
         visible = {
             p.nik: p
-            for p in scope_queryset(self.actor, Participant.objects.filter(nik__in=niks)).select_related(
-                "village", "community_group"
-            )
+            for p in scope_queryset(self.actor, Participant.objects.filter(pk__in=stored))
+            .select_related("village", "community_group")
+            .order_by()
         }
-        taken = set(Participant.objects.filter(nik__in=niks - visible.keys()).values_list("nik", flat=True))
+        taken = set(stored.values()) - visible.keys()
         self._load_villages({d["village"] for _o, d in parsed if isinstance(d.get("village"), str)})
         groups = self._groups({d["community_group"].casefold() for _o, d in parsed if d.get("community_group")})
         kpjs = {d["membership_number"] for _o, d in parsed if d.get("membership_number")}
         kpj_owner = {
             kpj: nik
-            for kpj, nik in Participant.objects.filter(membership_number__in=kpjs).values_list(
-                "membership_number", "nik"
-            )
+            for kpj, nik in Participant.objects.filter(membership_number__in=kpjs)
+            .order_by()
+            .values_list("membership_number", "nik")
             if kpj
         }
         outcomes = []

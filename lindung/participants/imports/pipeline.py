@@ -15,7 +15,7 @@ from .base import ACTIONS, Action, ImportKind, Outcome, SourceRow
 from .columns import HEADER_SEARCH_ROWS, find_header
 from .reading import MAX_ROWS, FileProblem, Row, Sheet, SpreadsheetFile
 
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 1000  # a kind may ask for another size (its ``chunk_rows``)
 SAMPLE_ROWS = 50
 ERRORS_HEADER = ("sheet", "row", "column", "value", "message")
 
@@ -106,10 +106,11 @@ def run_import(
     first error (the caller's transaction then rolls everything back)."""
     report = Report()
     total = spreadsheet.row_estimate
+    size = getattr(kind, "chunk_rows", CHUNK_ROWS)
 
     def chunks() -> Iterator[list[SourceRow]]:
         rows = (row for sheet in spreadsheet.sheets() for row in _source_rows(sheet, kind, report))
-        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+        while chunk := list(itertools.islice(rows, size)):
             yield chunk
 
     for chunk in chunks():

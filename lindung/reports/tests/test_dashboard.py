@@ -243,3 +243,26 @@ def test_dashboard_queries_do_not_grow_with_rows(role, world, admin, coord_a, dj
     # A current snapshot costs only the watermark and the small live counts.
     with django_assert_max_num_queries(len(first.captured_queries) - 10):
         client.get("/")
+
+
+@pytest.mark.parametrize("who", ["admin", "coord_a", "coord_b"])
+def test_summary_tables_give_the_live_figures(who, world, request):
+    """The tally path equals the live aggregation for every scope and tally filter,
+    also after a payment, a reversal and a reassignment moved figures around."""
+    from lindung.reports.dashboard import Period, live_figures
+    from lindung.reports.dashboard_tallies import tally_figures
+
+    user = request.getfixturevalue(who)
+    admin = request.getfixturevalue("admin")
+    period = Period(add_months(THIS_MONTH, -11), THIS_MONTH)
+    b1 = world["b1"]
+    payment = pay(world["a1"].coordinator, world["a1"], 16_800)
+    payment_reverse(actor=admin, payment=payment, reason="twice")
+    services.participants_reassign(
+        actor=admin,
+        participants=participants_visible_to(admin).filter(pk=world["a2"].pk),
+        to_coordinator=b1.coordinator,
+    )
+    choices = [{}, {"district": b1.district_id}, {"coordinator": b1.coordinator_id}, {"group": 999_999}]
+    for filters in choices:
+        assert tally_figures(user, filters, period, TODAY) == live_figures(user, filters, period, TODAY), filters

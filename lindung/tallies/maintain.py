@@ -1,0 +1,134 @@
+"""Keep the tallies exact inside the transactions that write participants, bills and
+payments.
+
+Every write path brackets its work with ``tracking(participant_ids, parts)``: on entry the
+participants' rows are locked and what they currently contribute to the tallies is read;
+on exit it is read again and only the difference is added (an upsert per changed key).
+Reading "before" and "after" from the tables themselves, rather than each service working
+out its own deltas, means a service cannot get the arithmetic wrong: it only has to say
+whose rows it touched. The row lock makes concurrent writers for the same participant
+take turns, so no write is counted twice or missed. Nested brackets for the same
+participant (a payment that creates a prepaid bill, an activation that issues the first
+bill) are counted once, by the outermost.
+"""
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connection, transaction
+
+from lindung.participants.models import Participant
+
+from .sources import BILLS, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
+
+ALL = SOURCES
+Key = tuple[Any, ...]
+Figures = dict[Key, Counter[str]]
+
+_tracked: ContextVar[frozenset[tuple[int, Source]]] = ContextVar("tallies_tracked", default=frozenset())
+
+
+def _read(source: Source, participant_ids: Sequence[int]) -> Figures:
+    out: Figures = {}
+    key_names = list(source.keys)
+    for start in range(0, len(participant_ids), 2000):
+        for row in source.aggregate(participant_ids[start : start + 2000]):
+            key = tuple(_normal(row[name]) for name in key_names)
+            out[key] = Counter({m: int(row[m] or 0) for m in source.measures})
+    return out
+
+
+def _read_all(source: Source) -> Figures:
+    """What the tally should hold for everyone (the recount)."""
+    out: Figures = {}
+    key_names = list(source.keys)
+    for row in source.aggregate().iterator(chunk_size=5000):
+        out[tuple(_normal(row[name]) for name in key_names)] = Counter({m: int(row[m] or 0) for m in source.measures})
+    return out
+
+
+def _normal(value: Any) -> Any:
+    # TruncMonth gives a datetime on some backends for a DateField; the tally holds dates.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _difference(before: Figures, after: Figures) -> Figures:
+    out: Figures = {}
+    for key in before.keys() | after.keys():
+        delta = Counter(after.get(key, {}))
+        delta.subtract(before.get(key, {}))
+        if any(delta.values()):
+            out[key] = delta
+    return out
+
+
+def _apply(source: Source, deltas: Figures) -> None:
+    if not deltas:
+        return
+    model = source.tally
+    table = connection.ops.quote_name(model._meta.db_table)
+    keys = [COLUMNS[name] for name in source.keys]
+    measures = list(source.measures)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in [*keys, *measures])
+    placeholders = ", ".join(["%s"] * (len(keys) + len(measures)))
+    updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
+    conflict = ", ".join(quote(c) for c in _constraint_columns(model))
+    # Identifiers come from the models' own metadata; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
+    params = [(*key, *(delta[m] for m in measures)) for key, delta in sorted(deltas.items(), key=_sort_key)]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _sort_key(item: tuple[Key, Any]) -> tuple[str, ...]:
+    # A fixed order of upserts, so two transactions touching the same keys cannot deadlock.
+    return tuple(str(part) for part in item[0])
+
+
+def _constraint_columns(model: type) -> list[str]:
+    (unique,) = model._meta.constraints  # type: ignore[attr-defined]
+    return list(unique.fields)
+
+
+def _lock(participant_ids: Sequence[int]) -> None:
+    if connection.features.has_select_for_update:
+        list(Participant.objects.select_for_update().filter(pk__in=participant_ids).order_by("pk").values_list("pk"))
+
+
+@contextlib.contextmanager
+def tracking(participant_ids: Iterable[int], parts: Sequence[Source] = ALL) -> Iterator[None]:
+    """Bracket a write to these participants (or their bills and payments)."""
+    ids = sorted({int(pk) for pk in participant_ids if pk is not None})
+    outer = _tracked.get()
+    mine = {source: [pk for pk in ids if (pk, source) not in outer] for source in parts}
+    mine = {source: pks for source, pks in mine.items() if pks}
+    if not mine:
+        yield
+        return
+    with transaction.atomic():
+        _lock(ids)
+        before = {source: _read(source, pks) for source, pks in mine.items()}
+        token = _tracked.set(outer | {(pk, source) for source, pks in mine.items() for pk in pks})
+        try:
+            yield
+        finally:
+            _tracked.reset(token)
+        for source, pks in mine.items():
+            _apply(source, _difference(before[source], _read(source, pks)))
+
+
+def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> None:
+    """Count newly created participants (nothing of theirs was counted before)."""
+    ids = sorted({int(pk) for pk in participant_ids})
+    outer = _tracked.get()
+    for source in parts:
+        pks = [pk for pk in ids if (pk, source) not in outer]
+        if pks:
+            _apply(source, _read(source, pks))
+
+
+__all__ = ["ALL", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "tracking"]

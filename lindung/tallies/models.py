@@ -1,0 +1,100 @@
+"""Summary tables for the dashboards (DSH-1..DSH-6): counts and sums per responsible
+coordinator, district and community group, kept exact in the same transaction as every
+write that moves them (lindung.tallies.maintain) and recounted from scratch nightly.
+
+Keys are plain integers and codes, with 0 and "" for "none", because a unique index treats
+NULLs as distinct and the upsert that keeps these rows exact needs one row per key.
+``coordinator_id`` is the participant's coordinator (the scope of every figure).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TallyKey(models.Model):
+    SCOPE_FIELD = "coordinator"  # scope_queryset narrows on coordinator_id
+
+    coordinator_id = models.IntegerField()
+    district_id = models.CharField(max_length=20)
+    group_id = models.IntegerField()
+
+    KEY = ("coordinator_id", "district_id", "group_id")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.coordinator_id}/{self.district_id}/{self.group_id}"
+
+
+class ParticipantTally(TallyKey):
+    """Participants by status and by who registered them."""
+
+    registered_by_id = models.IntegerField()
+    status = models.CharField(max_length=20)
+    participants = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("participant tally")
+        constraints = [
+            models.UniqueConstraint(fields=[*TallyKey.KEY, "registered_by_id", "status"], name="tally_p_key")
+        ]
+
+
+class MonthTally(TallyKey):
+    """Per month: registrations (by registration date), bills of that contribution month
+    (billed and paid so far) and payments dated in it (records, received, net amount;
+    reversals are negative payments dated the day they were made). One table, so the
+    dashboard's monthly figures are one scan. Each source writes its own columns."""
+
+    month = models.DateField()
+    registrations = models.BigIntegerField(default=0, db_default=0)
+    billed = models.BigIntegerField(default=0, db_default=0)
+    paid = models.BigIntegerField(default=0, db_default=0)
+    payment_records = models.BigIntegerField(default=0, db_default=0)
+    payments_received = models.BigIntegerField(default=0, db_default=0)  # records with a positive amount
+    payments_amount = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("monthly tally")
+        constraints = [models.UniqueConstraint(fields=["month", *TallyKey.KEY], name="tally_month_key")]
+        indexes = [models.Index(fields=["coordinator_id", "month"], name="tally_month_coord")]
+
+
+class PaymentTally(TallyKey):
+    """Payments per month by who recorded and who collected them: the dashboards' "my
+    contributions this month" figures, read for one user and one month."""
+
+    month = models.DateField()
+    recorded_by_id = models.IntegerField()
+    collected_by_id = models.IntegerField()
+    records = models.BigIntegerField(default=0, db_default=0)
+    received = models.BigIntegerField(default=0, db_default=0)
+    amount = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("payment tally")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", *TallyKey.KEY, "recorded_by_id", "collected_by_id"], name="tally_pay_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recorded_by_id", "month"], name="tally_pay_recorder"),
+            models.Index(fields=["collected_by_id", "month"], name="tally_pay_collector"),
+        ]
+
+
+class TallyRebuild(models.Model):
+    """When the tables were last recounted from scratch, and what the recount corrected."""
+
+    finished_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField()
+    corrected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally recount")
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.corrected} corrected)"

@@ -1,0 +1,114 @@
+"""What each tally holds, as an aggregate over the registry's own tables. The same
+querysets feed the in-transaction upkeep (restricted to the participants being written)
+and the nightly recount (everything), so the two cannot drift apart in meaning."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Model, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from lindung.billing.models import Bill, Payment
+from lindung.participants.models import Participant
+
+from .models import MonthTally, ParticipantTally, PaymentTally
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: used as a dict key
+class Source:
+    name: str
+    tally: type[Model]
+    # aggregate alias -> expression over the source rows (keys), tally column -> aggregate (measures)
+    keys: dict[str, object]
+    measures: dict[str, object]
+    model: type[Model]  # the rows aggregated
+    participant_path: str  # lookup from a source row to its participant's id
+
+    def aggregate(self, participant_ids: Iterable[int] | None = None) -> QuerySet:
+        rows = self.model.objects.all()  # type: ignore[attr-defined]
+        if participant_ids is not None:
+            rows = rows.filter(**{f"{self.participant_path}__in": list(participant_ids)})
+        return rows.order_by().values(**self.keys).annotate(**self.measures)
+
+
+def _participant_keys(prefix: str) -> dict[str, object]:
+    return {
+        "k_coordinator": Coalesce(f"{prefix}coordinator_id", Value(0)),
+        "k_district": Coalesce(f"{prefix}district_id", Value("")),
+        "k_group": Coalesce(f"{prefix}community_group_id", Value(0)),
+    }
+
+
+# The aggregate's key alias -> the tally's column (aliases must not clash with the source
+# model's own field names, which values() refuses).
+COLUMNS = {
+    "k_coordinator": "coordinator_id",
+    "k_district": "district_id",
+    "k_group": "group_id",
+    "k_registered_by": "registered_by_id",
+    "k_status": "status",
+    "k_month": "month",
+    "k_recorded_by": "recorded_by_id",
+    "k_collected_by": "collected_by_id",
+}
+
+PARTICIPANTS = Source(
+    "participants",
+    ParticipantTally,
+    keys={
+        **_participant_keys(""),
+        "k_registered_by": Coalesce("registered_by_id", Value(0)),
+        "k_status": F("status"),
+    },
+    measures={"participants": Count("id")},
+    model=Participant,
+    participant_path="pk",
+)
+REGISTRATIONS = Source(
+    "registrations",
+    MonthTally,
+    keys={**_participant_keys(""), "k_month": TruncMonth("registration_date")},
+    measures={"registrations": Count("id")},
+    model=Participant,
+    participant_path="pk",
+)
+PAYMENTS_BY_MONTH = Source(
+    "payments by month",
+    MonthTally,
+    keys={**_participant_keys("participant__"), "k_month": TruncMonth("paid_on")},
+    measures={
+        "payment_records": Count("id"),
+        "payments_received": Count("id", filter=Q(amount__gt=0)),
+        "payments_amount": Sum("amount"),
+    },
+    model=Payment,
+    participant_path="participant_id",
+)
+PAYMENTS_BY_PERSON = Source(
+    "payments by recorder and collector",
+    PaymentTally,
+    keys={
+        **_participant_keys("participant__"),
+        "k_month": TruncMonth("paid_on"),
+        "k_recorded_by": Coalesce("recorded_by_id", Value(0)),
+        "k_collected_by": Coalesce("collected_by_id", Value(0)),
+    },
+    measures={"records": Count("id"), "received": Count("id", filter=Q(amount__gt=0)), "amount": Sum("amount")},
+    model=Payment,
+    participant_path="participant_id",
+)
+BILLS_BY_MONTH = Source(
+    "bills",
+    MonthTally,
+    keys={**_participant_keys("participant__"), "k_month": F("month")},
+    measures={"billed": Sum("amount"), "paid": Sum("paid_amount")},
+    model=Bill,
+    participant_path="participant_id",
+)
+
+PEOPLE = (PARTICIPANTS, REGISTRATIONS)
+PAYMENTS = (PAYMENTS_BY_MONTH, PAYMENTS_BY_PERSON)
+BILLS = (BILLS_BY_MONTH,)
+MONEY = (*PAYMENTS, *BILLS)
+SOURCES = (*PEOPLE, *MONEY)
+TALLIES = (ParticipantTally, MonthTally, PaymentTally)
