@@ -125,7 +125,7 @@ def _same_submission(payment: Payment, participant: Participant) -> Payment:
 def _record(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
     # One payment at a time per participant: allocation reads and writes the same bills.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    with tallies.tracking([participant.pk]):
+    with tallies.tracking([participant.pk], tallies.MONEY):
         return _record_locked(actor, participant, data, submission_key)
 
 
@@ -195,7 +195,7 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
         raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
     if Payment.objects.filter(reversal_of=original).exists():
         raise ValidationError(_("This payment has already been reversed."))
-    with tallies.tracking([original.participant_id]):
+    with tallies.tracking([original.participant_id], tallies.MONEY):
         return _reverse_locked(actor, original, reason)
 
 

@@ -156,3 +156,14 @@ def test_nightly_task_recounts_and_says_what_it_corrected(world, coord_a, settin
     assert result is not None and result["corrected"] >= 1
     assert TallyRebuild.objects.latest().corrected == result["corrected"]
     agree()
+
+
+def test_a_payment_that_reactivates_moves_the_status_tally(world, coord_a, admin):
+    a1 = world["a1"]
+    services.participant_update(actor=admin, participant=a1, data={"status": Status.NON_ACTIVE})
+    agree()
+    owed = sum(b.amount for b in Bill.objects.filter(participant=a1))
+    pay(coord_a, Participant.objects.get(pk=a1.pk), owed)
+    assert Participant.objects.get(pk=a1.pk).status == Status.ACTIVE
+    agree()
+    assert ParticipantTally.objects.get(coordinator_id=coord_a.pk, status=Status.ACTIVE).participants == 1
