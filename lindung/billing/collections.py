@@ -52,7 +52,7 @@ def collections_for_period(user: Any, start: datetime.date, end: datetime.date) 
     )
     deposited = dict(
         scope_queryset(user, Deposit.objects.all())
-        .filter(deposited_on__range=(start, end))
+        .filter(deposited_on__range=(start, end), cancelled_at__isnull=True)
         .order_by()
         .values_list("coordinator")
         .annotate(total=Sum("amount"))

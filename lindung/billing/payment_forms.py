@@ -145,6 +145,10 @@ class PaymentReverseForm(forms.Form):
     )
 
 
+class DepositCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PaymentMethodForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     is_cash = forms.BooleanField(

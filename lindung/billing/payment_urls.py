@@ -20,5 +20,6 @@ urlpatterns = [
     path("deposits/", views.deposit_list, name="deposit_list"),
     path("deposits/new/", views.deposit_create, name="deposit_create"),
     path("deposits/<int:pk>/", views.deposit_detail, name="deposit_detail"),
+    path("deposits/<int:pk>/cancel/", views.deposit_cancel_view, name="deposit_cancel"),
     path("collections/", views.collections, name="collections"),
 ]

@@ -25,6 +25,7 @@ from . import selectors
 from .collections import collections_for_month
 from .payment_forms import (
     CollectionAccountForm,
+    DepositCancelForm,
     DepositForm,
     MonthForm,
     PaymentFilterForm,
@@ -415,8 +416,30 @@ def deposit_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deposit = selectors.deposit_get_for_user(_user(request), pk)
-    return render(request, "billing/deposit_detail.html", {"deposit": deposit})
+    return _deposit_page(request, selectors.deposit_get_for_user(_user(request), pk))
+
+
+def _deposit_page(request: HttpRequest, deposit: Any, cancel_form: DepositCancelForm | None = None) -> HttpResponse:
+    can_cancel = _user(request).is_admin and deposit.cancelled_at is None
+    context = {"deposit": deposit, "cancel_form": (cancel_form or DepositCancelForm()) if can_cancel else None}
+    return render(request, "billing/deposit_detail.html", context)
+
+
+@admin_required
+@require_POST
+def deposit_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    deposit = selectors.deposit_get_for_user(user, pk)
+    form = DepositCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deposit_cancel(actor=user, deposit=deposit, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The deposit was cancelled; it no longer counts in the collections."))
+            return redirect("billing:deposit_detail", pk=deposit.pk)
+    return _deposit_page(request, deposit, form)
 
 
 @staff_required

@@ -375,3 +375,24 @@ def deposit_record(
         note=note.strip()[:200],
         recorded_by=actor,
     )
+
+
+@transaction.atomic
+def deposit_cancel(*, actor: User, deposit: Deposit, reason: str) -> Deposit:
+    """Cancel a deposit recorded in error (wrong amount, wrong coordinator, twice).
+    Administrators only: a coordinator cancelling their own deposit would make cash they
+    handed over disappear from the reconciliation. The row stays, marked, with the reason;
+    the collections page stops counting it."""
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only administrators can cancel a deposit."))
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the deposit is cancelled.")})
+    locked = Deposit.objects.select_for_update().get(pk=deposit.pk)
+    if locked.cancelled_at is not None:
+        raise ValidationError(_("This deposit has already been cancelled."))
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked.cancel_reason = reason[:200]
+    locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    return locked

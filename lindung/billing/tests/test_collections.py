@@ -2,12 +2,13 @@ import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from lindung.billing.bills import bills_generate
 from lindung.billing.collections import collections_for_month, collections_for_period
 from lindung.billing.models import Deposit
-from lindung.billing.payments import PaymentInput, deposit_record, payment_record, payment_reverse
+from lindung.billing.payments import PaymentInput, deposit_cancel, deposit_record, payment_record, payment_reverse
 from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import CoordinatorFactory
 
@@ -148,3 +149,26 @@ def test_deposit_list_query_count(coord_a, admin, django_assert_max_num_queries)
         deposit(coord_a, 1000, datetime.date(2026, 3, 1), collection_account=account_of(coord_a))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_admin_cancels_a_deposit_recorded_in_error(books, admin, coord_a, coord_b):
+    wrong = Deposit.objects.get(coordinator=coord_a, deposited_on=datetime.date(2026, 3, 15))
+    url = reverse("billing:deposit_cancel", args=[wrong.pk])
+    # The coordinator who made it and another coordinator are refused; nothing changes.
+    assert login_client(coord_a).post(url, {"reason": "mine"}).status_code == 403
+    assert login_client(coord_b).post(url, {"reason": "theirs"}).status_code == 403
+    assert login_client(coord_a).get(reverse("billing:deposit_detail", args=[wrong.pk])).context["cancel_form"] is None
+    # A reason is required.
+    response = login_client(admin).post(url, {"reason": "  "})
+    assert "reason" in response.context["cancel_form"].errors
+    response = login_client(admin).post(url, {"reason": "recorded twice"}, follow=True)
+    assert "no longer counts in the collections" in response.content.decode()
+    wrong.refresh_from_db()
+    assert wrong.cancelled_by == admin and wrong.cancel_reason == "recorded twice"
+    # The row stays; March no longer counts the 10,000 for A.
+    assert figures(collections_for_month(admin, MARCH))[str(coord_a)] == (33_600, 0, 33_600)
+    listing = login_client(admin).get(reverse("billing:deposit_list")).content.decode()
+    assert "<s>Rp 10.000</s>" in listing
+    # Twice is refused with a message, not an error page.
+    with pytest.raises(ValidationError, match="already been cancelled"):
+        deposit_cancel(actor=admin, deposit=wrong, reason="again")
