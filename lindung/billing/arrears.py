@@ -212,8 +212,20 @@ def late_fines(participant_ids: Iterable[int], on: datetime.date, rules: FineRul
 
 
 def participants_for_rows(ids: Sequence[int]) -> dict[int, Participant]:
-    queryset = Participant.objects.filter(pk__in=list(ids)).select_related(
-        "village", "district", "coordinator", "community_group"
+    """The page's participants with only what the rows show (name, category, phone,
+    village, coordinator): a participant row is wide and the page needs a few columns."""
+    queryset = (
+        Participant.objects.filter(pk__in=list(ids))
+        .select_related("village", "coordinator")
+        .only(
+            "full_name",
+            "category",
+            "phone",
+            "village__name",
+            "coordinator__username",
+            "coordinator__first_name",
+            "coordinator__last_name",
+        )
     )
     return {p.pk: p for p in queryset}
 

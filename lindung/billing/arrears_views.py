@@ -17,6 +17,7 @@ from lindung.accounts.models import User
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.scoping import get_scoped_or_404
 from lindung.core.tables import Column, build_table
+from lindung.core.widgets import FastSelect
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
 from lindung.participants.forms import ParticipantFilterForm
@@ -55,7 +56,10 @@ class ArrearsFilterForm(ParticipantFilterForm):
     """The participant list's filters, plus the ageing bucket."""
 
     bucket = forms.ChoiceField(
-        label=gettext_lazy("Months owed"), choices=[("", gettext_lazy("All")), *BUCKET_LABELS.items()], required=False
+        label=gettext_lazy("Months owed"),
+        choices=[("", gettext_lazy("All")), *BUCKET_LABELS.items()],
+        required=False,
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from lindung.accounts.models import User
 from lindung.accounts.selectors import coordinator_choices
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
+from lindung.core.widgets import FastSelect, ValuesChoiceIterator
 from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
 from lindung.regions.models import Level, Region
 
@@ -185,16 +186,48 @@ class ParticipantForm(forms.ModelForm):
         }
 
 
+class CoordinatorFilterField(forms.ModelChoiceField):
+    """The coordinators (200 at national scale) read as rows, not User instances."""
+
+    iterator = ValuesChoiceIterator
+    option_columns = ("pk", "first_name", "last_name", "username")
+
+    @staticmethod
+    def option_label(pk: int, first_name: str, last_name: str, username: str) -> str:
+        return f"{first_name} {last_name}".strip() or username  # User.__str__
+
+
+class GroupFilterField(forms.ModelChoiceField):
+    """A coordinator's groups (up to MAX_GROUP_OPTIONS) read as rows, not instances."""
+
+    iterator = ValuesChoiceIterator
+    option_columns = ("pk", "name")
+
+    @staticmethod
+    def option_label(pk: int, name: str) -> str:
+        return name  # CommunityGroup.__str__
+
+
 class ParticipantFilterForm(forms.Form):
     regency = RegencyField()
     district = DistrictField(required=False)
+    # FastSelect: hundreds of options (coordinators, regencies) rendered by the template
+    # engine cost the list pages more than their queries (lindung/core/widgets.py).
     village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Region.objects.none(), required=False, to_field_name="code"
+        label=_("Village"), queryset=Region.objects.none(), required=False, to_field_name="code", widget=FastSelect
     )
-    group = forms.ModelChoiceField(label=_("Group"), queryset=CommunityGroup.objects.none(), required=False)
-    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *Status.choices], required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
+    group = GroupFilterField(
+        label=_("Group"), queryset=CommunityGroup.objects.none(), required=False, widget=FastSelect
+    )
+    coordinator = CoordinatorFilterField(
+        label=_("Coordinator"), queryset=User.objects.none(), required=False, widget=FastSelect
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False, widget=FastSelect
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False, widget=FastSelect
+    )
     possible_duplicate = forms.BooleanField(label=_("Likely duplicates only"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

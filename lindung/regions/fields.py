@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.widgets import FastSelect, ValuesChoiceIterator
+
 from .models import Level, Region
 
 MAX_DISTRICT_OPTIONS = 300
@@ -45,17 +47,28 @@ class DistrictField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("District"))
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(queryset=Region.objects.filter(level=Level.DISTRICT), to_field_name="code", **kwargs)
 
     def offer(self, options: QuerySet[Region]) -> None:
         empty = [("", self.empty_label)] if self.empty_label is not None else []
-        self.widget.choices = empty + [(region.code, region.name) for region in options]
+        self.widget.choices = empty + list(options.values_list("code", "name"))
 
 
 class RegencyField(forms.ModelChoiceField):
+    """Every regency (514 in Indonesia), read as (code, name) rows: no Region per option."""
+
+    iterator = ValuesChoiceIterator
+    option_columns = ("code", "name")
+
+    @staticmethod
+    def option_label(code: str, name: str) -> str:
+        return f"{name} ({code})"  # Region.__str__, as label_from_instance would give
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Regency/city"))
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(
             queryset=Region.objects.filter(level=Level.REGENCY).order_by("name"), to_field_name="code", **kwargs
         )

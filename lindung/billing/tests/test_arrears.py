@@ -129,12 +129,13 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 
 def test_page_scoping_and_columns(client, admin, coord_a, coord_b):
-    late_payer(coord_a, 2, full_name="Ayu Milik A", phone="+6281234567890")
+    ayu = late_payer(coord_a, 2, full_name="Ayu Milik A", phone="+6281234567890")
     late_payer(coord_b, 8, full_name="Bayu Milik B")
     client.force_login(coord_a)
     page = client.get(reverse("billing:arrears")).content.decode()
     assert "Ayu Milik A" in page and "Bayu Milik B" not in page
     assert "0812-3456-7890" in page and "Rp 33.600" in page
+    assert f'<td class="hide-sm">{ayu.village.name}</td>' in page
     client.force_login(coord_b)
     assert "Ayu Milik A" not in client.get(reverse("billing:arrears")).content.decode()
     client.force_login(admin)

@@ -4,6 +4,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from lindung.billing.bills import bills_generate
 from lindung.billing.collections import collections_for_month, collections_for_period
@@ -170,5 +171,5 @@ def test_admin_cancels_a_deposit_recorded_in_error(books, admin, coord_a, coord_
     listing = login_client(admin).get(reverse("billing:deposit_list")).content.decode()
     assert "<s>Rp 10.000</s>" in listing
     # Twice is refused with a message, not an error page.
-    with pytest.raises(ValidationError, match="already been cancelled"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already been cancelled"):
         deposit_cancel(actor=admin, deposit=wrong, reason="again")
