@@ -119,12 +119,6 @@ def bills_generate(
 
 @transaction.atomic
 def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, result: GenerationResult) -> int:
-    participants = list(chunk)
-    with tallies.tracking([p.pk for p in participants], tallies.BILLS):
-        return _create_tracked(participants, calculator, result)
-
-
-def _create_tracked(chunk: list[Participant], calculator: _Calculator, result: GenerationResult) -> int:
     pending: list[tuple[Bill, list[BillLine]]] = []
     for participant in chunk:
         try:
@@ -147,8 +141,14 @@ def _create_tracked(chunk: list[Participant], calculator: _Calculator, result: G
             line.bill = bill
             lines.append(line)
     BillLine.objects.bulk_create(lines)
+    _count_new(bills)
     arrears_refresh_if_late(bills)
     return len(bills)
+
+
+def _count_new(bills: list[Bill]) -> None:
+    # New bills only add to the tallies: no need to re-read each participant's history.
+    tallies.bills_added([bill.participant_id for bill in bills], [bill.pk for bill in bills])
 
 
 def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
@@ -163,6 +163,7 @@ def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
                 created.append(bill)
         except IntegrityError:
             continue
+    _count_new(created)
     arrears_refresh_if_late(created)
     return len(created)
 

@@ -31,11 +31,11 @@ Figures = dict[Key, Counter[str]]
 _tracked: ContextVar[frozenset[tuple[int, Source]]] = ContextVar("tallies_tracked", default=frozenset())
 
 
-def _read(source: Source, participant_ids: Sequence[int]) -> Figures:
+def _read(source: Source, participant_ids: Sequence[int], row_ids: Sequence[int] | None = None) -> Figures:
     out: Figures = {}
     key_names = list(source.keys)
     for start in range(0, len(participant_ids), 2000):
-        for row in source.aggregate(participant_ids[start : start + 2000]):
+        for row in source.aggregate(participant_ids[start : start + 2000], row_ids):
             key = tuple(_normal(row[name]) for name in key_names)
             out[key] = Counter({m: int(row[m] or 0) for m in source.measures})
     return out
@@ -121,6 +121,20 @@ def tracking(participant_ids: Iterable[int], parts: Sequence[Source] = ALL) -> I
             _apply(source, _difference(before[source], _read(source, pks)))
 
 
+def bills_added(participant_ids: Iterable[int], bill_ids: Sequence[int]) -> None:
+    """Count bills just created (the monthly run), without re-reading the participants'
+    other bills: a new bill adds its own amount and nothing else changes. The participants
+    are locked first, as tracking() does, so a payment for one of them waits for this
+    transaction instead of reading the new bills halfway through its own bracket."""
+    ids = sorted({int(pk) for pk in participant_ids})
+    outer = _tracked.get()
+    for source in BILLS:
+        pks = [pk for pk in ids if (pk, source) not in outer]  # an outer bracket counts the rest
+        if pks and bill_ids:
+            _lock(pks)
+            _apply(source, _read(source, pks, bill_ids))
+
+
 def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> None:
     """Count newly created participants (nothing of theirs was counted before)."""
     ids = sorted({int(pk) for pk in participant_ids})
@@ -131,4 +145,4 @@ def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> N
             _apply(source, _read(source, pks))
 
 
-__all__ = ["ALL", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "tracking"]
+__all__ = ["ALL", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "bills_added", "tracking"]

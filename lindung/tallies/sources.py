@@ -24,10 +24,12 @@ class Source:
     model: type[Model]  # the rows aggregated
     participant_path: str  # lookup from a source row to its participant's id
 
-    def aggregate(self, participant_ids: Iterable[int] | None = None) -> QuerySet:
+    def aggregate(self, participant_ids: Iterable[int] | None = None, row_ids: Iterable[int] | None = None) -> QuerySet:
         rows = self.model.objects.all()  # type: ignore[attr-defined]
         if participant_ids is not None:
             rows = rows.filter(**{f"{self.participant_path}__in": list(participant_ids)})
+        if row_ids is not None:
+            rows = rows.filter(pk__in=list(row_ids))
         return rows.order_by().values(**self.keys).annotate(**self.measures)
 
 
