@@ -82,6 +82,11 @@ def arrears_rebuild(on: datetime.date | None = None) -> ArrearsRebuild:
     _lock("EXCLUSIVE")
     _delete()
     rows = _insert_grouped(on)
+    # The dashboards' ageing figures are summed from this table: recount them with it.
+    from lindung.tallies.models import ArrearsTally
+    from lindung.tallies.rebuild import rebuild_tallies
+
+    rebuild_tallies([ArrearsTally])
     return ArrearsRebuild.objects.create(day=on, rows=rows, seconds=round(time.monotonic() - started, 3))
 
 

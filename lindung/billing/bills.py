@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
@@ -142,8 +143,16 @@ def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, resul
             lines.append(line)
     BillLine.objects.bulk_create(lines)
     _count_new(bills)
-    arrears_refresh_if_late(bills)
+    _refresh_arrears(bills)
     return len(bills)
+
+
+def _refresh_arrears(bills: list[Bill]) -> None:
+    # Only bills issued already past due move anyone's arrears (and its tally).
+    today = timezone.localdate()
+    late = [bill.participant_id for bill in bills if bill.due_date < today]
+    with tallies.tracking(late, (tallies.ARREARS,)):
+        arrears_refresh_if_late(bills)
 
 
 def _count_new(bills: list[Bill]) -> None:
@@ -164,7 +173,7 @@ def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
         except IntegrityError:
             continue
     _count_new(created)
-    arrears_refresh_if_late(created)
+    _refresh_arrears(created)
     return len(created)
 
 
@@ -200,8 +209,6 @@ def bill_on_activation(participant: Participant) -> None:
     there is nothing to bill yet (the monthly run will pick them up once it is known)."""
     if participant.declared_income is None:
         return
-    from django.utils import timezone
-
     bills_ensure(participant, [month_start(timezone.localdate())])
 
 

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from lindung.participants.models import Participant
 
-from .sources import BILLS, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
+from .sources import ARREARS, BILLS, BILLS_BY_MONTH, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
 
 ALL = SOURCES
 Key = tuple[Any, ...]
@@ -128,7 +128,7 @@ def bills_added(participant_ids: Iterable[int], bill_ids: Sequence[int]) -> None
     transaction instead of reading the new bills halfway through its own bracket."""
     ids = sorted({int(pk) for pk in participant_ids})
     outer = _tracked.get()
-    for source in BILLS:
+    for source in (BILLS_BY_MONTH,):
         pks = [pk for pk in ids if (pk, source) not in outer]  # an outer bracket counts the rest
         if pks and bill_ids:
             _lock(pks)
@@ -145,4 +145,4 @@ def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> N
             _apply(source, _read(source, pks))
 
 
-__all__ = ["ALL", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "bills_added", "tracking"]
+__all__ = ["ALL", "ARREARS", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "bills_added", "tracking"]

@@ -58,7 +58,12 @@ class MonthTally(TallyKey):
     class Meta:
         verbose_name = _("monthly tally")
         constraints = [models.UniqueConstraint(fields=["month", *TallyKey.KEY], name="tally_month_key")]
-        indexes = [models.Index(fields=["coordinator_id", "month"], name="tally_month_coord")]
+        # One per dashboard filter, so a filtered dashboard reads its own rows only.
+        indexes = [
+            models.Index(fields=["coordinator_id", "month"], name="tally_month_coord"),
+            models.Index(fields=["district_id", "month"], name="tally_month_district"),
+            models.Index(fields=["group_id", "month"], name="tally_month_group"),
+        ]
 
 
 class PaymentTally(TallyKey):
@@ -83,6 +88,20 @@ class PaymentTally(TallyKey):
             models.Index(fields=["recorded_by_id", "month"], name="tally_pay_recorder"),
             models.Index(fields=["collected_by_id", "month"], name="tally_pay_collector"),
         ]
+
+
+class ArrearsTally(TallyKey):
+    """Late payers and what they owe per number of months owed, from the arrears table
+    (billing.ParticipantArrears, valid for the day of its latest recount): the dashboard's
+    ageing chart without summing every late payer per view."""
+
+    months_owed = models.PositiveIntegerField()
+    participants = models.BigIntegerField(default=0, db_default=0)
+    amount = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("arrears tally")
+        constraints = [models.UniqueConstraint(fields=[*TallyKey.KEY, "months_owed"], name="tally_arrears_key")]
 
 
 class TallyRebuild(models.Model):

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from lindung.billing.models import Bill, Payment
+from lindung.billing.models import Bill, ParticipantArrears, Payment
 from lindung.participants.models import Participant
 
-from .models import MonthTally, ParticipantTally, PaymentTally
+from .models import ArrearsTally, MonthTally, ParticipantTally, PaymentTally
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: used as a dict key
@@ -52,6 +52,7 @@ COLUMNS = {
     "k_month": "month",
     "k_recorded_by": "recorded_by_id",
     "k_collected_by": "collected_by_id",
+    "k_months_owed": "months_owed",
 }
 
 PARTICIPANTS = Source(
@@ -108,9 +109,19 @@ BILLS_BY_MONTH = Source(
     participant_path="participant_id",
 )
 
+ARREARS = Source(
+    "arrears",
+    ArrearsTally,
+    keys={**_participant_keys("participant__"), "k_months_owed": F("months_owed")},
+    measures={"participants": Count("participant_id"), "amount": Sum("amount_owed")},
+    model=ParticipantArrears,
+    participant_path="participant_id",
+)
+
 PEOPLE = (PARTICIPANTS, REGISTRATIONS)
 PAYMENTS = (PAYMENTS_BY_MONTH, PAYMENTS_BY_PERSON)
-BILLS = (BILLS_BY_MONTH,)
+# Issuing a bill already past due puts its participant in arrears at once.
+BILLS = (BILLS_BY_MONTH, ARREARS)
 MONEY = (*PAYMENTS, *BILLS)
 SOURCES = (*PEOPLE, *MONEY)
-TALLIES = (ParticipantTally, MonthTally, PaymentTally)
+TALLIES = (ParticipantTally, MonthTally, PaymentTally, ArrearsTally)

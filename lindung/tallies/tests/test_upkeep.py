@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from lindung.billing.arrears_table import arrears_rebuild
 from lindung.billing.bills import bills_generate
 from lindung.billing.coverage import coverage_refresh_many
 from lindung.billing.models import Bill
@@ -18,7 +19,7 @@ from lindung.core.tests.factories import mandau_village
 from lindung.participants import services
 from lindung.participants.models import Participant, Sex, Status
 from lindung.participants.tests.factories import make_nik
-from lindung.tallies.models import MonthTally, ParticipantTally, PaymentTally
+from lindung.tallies.models import ArrearsTally, MonthTally, ParticipantTally, PaymentTally
 from lindung.tallies.rebuild import differences, rebuild_tallies
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ def world(coord_a, coord_b):
     b1 = informal_participant(coordinator=coord_b, village=mandau_village(), registration_date=THIS_MONTH)
     for offset in (-2, -1, 0):
         bills_generate(month=add_months(THIS_MONTH, offset))
+    arrears_rebuild()  # the arrears table (and its tally) is kept from here on
     return {"a1": a1, "b1": b1}
 
 
@@ -167,3 +169,17 @@ def test_a_payment_that_reactivates_moves_the_status_tally(world, coord_a, admin
     assert Participant.objects.get(pk=a1.pk).status == Status.ACTIVE
     agree()
     assert ParticipantTally.objects.get(coordinator_id=coord_a.pk, status=Status.ACTIVE).participants == 1
+
+
+def test_arrears_tally_follows_payments_and_a_late_bill(world, coord_a, admin):
+    late_before = sum(t.participants for t in ArrearsTally.objects.filter(coordinator_id=coord_a.pk))
+    assert late_before == 1  # a1 owes the months already past due
+    owed = sum(b.amount for b in Bill.objects.filter(participant=world["a1"]))
+    payment = pay(coord_a, world["a1"], owed)
+    agree()
+    assert not ArrearsTally.objects.filter(coordinator_id=coord_a.pk).exclude(participants=0).exists()
+    payment_reverse(actor=admin, payment=payment, reason="bounced")
+    agree()
+    # A month billed late (three months ago, never billed) is past due at once.
+    bills_generate(month=add_months(THIS_MONTH, -3))
+    agree()
