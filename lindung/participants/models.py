@@ -50,10 +50,20 @@ class Participant(TimeStampedModel):
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     address = models.TextField(_("address"))
-    village = models.ForeignKey("regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
+    # Foreign keys whose column leads an index in Meta.indexes get no index of their own
+    # (a duplicate costs every import and registration a write, and region codes would
+    # add a LIKE index each).
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Copied from the village by the service so district filters and counts need no join.
     district = models.ForeignKey(
-        "regions.Region", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", editable=False
+        "regions.Region",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     phone = models.CharField(
         _("mobile phone"), max_length=16, blank=True, help_text=_("A mobile number, e.g. 0812-3456-7890.")
@@ -69,6 +79,7 @@ class Participant(TimeStampedModel):
         null=True,
         blank=True,
         related_name="participants",
+        db_index=False,
     )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,6 +88,7 @@ class Participant(TimeStampedModel):
         null=True,
         blank=True,
         related_name="participants",
+        db_index=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
