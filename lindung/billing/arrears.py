@@ -146,11 +146,14 @@ class SummaryCount:
     listed (filters and search applied), whose participants add up to the exact count.
     The page needs the summary anyway, so the pager costs no aggregate of its own."""
 
-    def __init__(self) -> None:
-        self.summary: dict[str, dict[str, int]] | None = None
+    def __init__(self, summary: dict[str, dict[str, int]] | None = None) -> None:
+        # A summary already known for exactly these rows (the arrears tally, when no search
+        # or non-key filter narrows them) spares summing every late payer per view.
+        self.summary = summary
 
     def __call__(self, rows: QuerySet[Any]) -> RowCount:
-        self.summary = ageing_summary(rows)
+        if self.summary is None:
+            self.summary = ageing_summary(rows)
         return RowCount(sum(figures["participants"] for figures in self.summary.values()))
 
 

@@ -21,6 +21,7 @@ from lindung.core.widgets import FastSelect
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
 from lindung.participants.forms import ParticipantFilterForm
+from lindung.tallies.readers import ageing_from_tallies
 
 from . import arrears
 from .arrears_table import arrears_table_day
@@ -85,7 +86,9 @@ def arrears_list(request: HttpRequest) -> HttpResponse:
     filter_form = ArrearsFilterForm(request.GET or None, user=user)
     filters = filter_form.filters()
     rows = arrears.arrears_by_participant(user, filters, day, table_day=table_day)
-    counted = arrears.SummaryCount()
+    searched = bool((request.GET.get("q") or "").strip())
+    known = ageing_from_tallies(user, filters) if table_day is not None and not searched else None
+    counted = arrears.SummaryCount(known)
     columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
     table = build_table(
         request,

@@ -12,14 +12,15 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from lindung.billing.arrears import AGEING_BUCKETS, ageing_bucket
+from lindung.billing.arrears import AGEING_BUCKETS
 from lindung.billing.arrears_table import arrears_table_day
 from lindung.communities.models import CommunityGroup
 from lindung.contributions.calculator import month_start
 from lindung.core.scoping import scope_queryset
 from lindung.participants.models import Status
 from lindung.regions.cached import district_names
-from lindung.tallies.models import ArrearsTally, MonthTally, ParticipantTally, PaymentTally
+from lindung.tallies.models import MonthTally, ParticipantTally, PaymentTally
+from lindung.tallies.readers import ageing_from_tallies
 
 from . import dashboard as live
 
@@ -98,20 +99,9 @@ def _groups(user: Any, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _ageing(user: Any, filters: Mapping[str, Any], today: datetime.date) -> list[dict[str, Any]]:
     """From ArrearsTally while the arrears table holds today's figures (it is recounted with
     the table each night); before that, the arrears list's own reading (live.ageing)."""
-    if arrears_table_day() != today:
+    totals = ageing_from_tallies(user, filters) if arrears_table_day() == today else None
+    if totals is None:
         return live.ageing(user, filters, today)
-    totals = {key: {"participants": 0, "amount": 0} for key in AGEING_BUCKETS}
-    rows = (
-        _rows(user, ArrearsTally, filters)
-        .order_by()
-        .values_list("months_owed")
-        .annotate(n=Sum("participants"), owed=Sum("amount"))
-    )
-    for months, n, owed in rows:
-        if months > 0 and n:
-            bucket = totals[ageing_bucket(months)]
-            bucket["participants"] += int(n)
-            bucket["amount"] += int(owed or 0)
     return [{"bucket": key, **totals[key]} for key in AGEING_BUCKETS]
 
 

@@ -183,3 +183,24 @@ def test_arrears_tally_follows_payments_and_a_late_bill(world, coord_a, admin):
     # A month billed late (three months ago, never billed) is past due at once.
     bills_generate(month=add_months(THIS_MONTH, -3))
     agree()
+
+
+@pytest.mark.parametrize("who", ["admin", "coord_a", "coord_b"])
+def test_arrears_page_summary_from_the_tally_equals_the_rows(who, world, request):
+    from django.urls import reverse
+
+    from lindung.billing.arrears import ageing_summary, arrears_by_participant
+    from lindung.core.tests.clients import login_client
+    from lindung.tallies.readers import ageing_from_tallies
+
+    user = request.getfixturevalue(who)
+    district = world["b1"].district_id
+    for filters in ({}, {"district": district}, {"coordinator": world["a1"].coordinator_id}, {"bucket": "2"}):
+        rows = arrears_by_participant(user, filters, TODAY)
+        assert ageing_from_tallies(user, filters) == ageing_summary(rows), filters
+    # Filters that are not tally keys are left to the rows.
+    assert ageing_from_tallies(user, {"village": world["a1"].village_id}) is None
+    assert ageing_from_tallies(user, {"status": Status.ACTIVE}) is None
+    page = login_client(user).get(reverse("billing:arrears"))
+    shown = {key: figures for _label, key, figures in page.context["summary"]}
+    assert shown == ageing_summary(arrears_by_participant(user, {}, TODAY))
