@@ -1,5 +1,7 @@
-"""Dashboard figures (DSH-1..DSH-6), computed straight from the same scoped selectors the
-list pages use, so a figure and its list always agree for the same filter. Definitions:
+"""Dashboard figures (DSH-1..DSH-6). ``live_figures`` counts them straight from the same
+scoped selectors the list pages use, so a figure and its list agree for the same filter;
+``figures`` reads the same definitions from the summary tables (dashboard_tallies.py),
+which tests hold equal to the live count. Definitions:
 
 - Contributions in a month: the sum of payment amounts dated (``paid_on``) in that month,
   net of reversals (a reversal is a negative payment dated the day it was made).

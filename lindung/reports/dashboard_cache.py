@@ -1,14 +1,16 @@
 """Dashboard snapshots: the figures of dashboard.py cached per (scope, filters, period,
 day), each tagged with the write watermark it was computed at.
 
-Why a watermark and not a summary table: every write that can move a figure leaves a new
-row behind (a participant's registration, update, import, reassignment, lapse or deletion
+The figures themselves are read from summary tables kept exact by every write
+(lindung.tallies), which takes 50-150 ms at a million participants; the snapshot spares
+even that while nothing changed. Every write that can move a figure leaves a new row
+behind (a participant's registration, update, import, reassignment, lapse or deletion
 writes a history row; a payment or reversal a payment row; billing a bill row), so the
 highest ids of those three tables, read in one indexed query, tell whether anything
 changed. A snapshot whose watermark differs is never shown as current: it is recomputed
-at once when that is quick, or, when computing took longer than SYNC_BUDGET_SECONDS (the
-national dashboard at a million participants), shown with its "as of" time and a notice
-while a refresh runs in the background. A snapshot is also never trusted beyond
+at once when that is quick, or, when computing took longer than SYNC_BUDGET_SECONDS (a
+live count, e.g. the ageing before the night's arrears recount on a national ledger),
+shown with its "as of" time and a notice while a refresh runs in the background. A snapshot is also never trusted beyond
 MAX_AGE_SECONDS: ids are taken before commit, so a slow transaction could commit a lower
 id after a snapshot was made; this bounds how long such a write can go uncounted.
 """
