@@ -6,6 +6,25 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
     COORDINATOR = "coordinator", _("Coordinator")
+    OFFICER = "officer", _("Branch officer")
+
+
+class Duty(models.Model):
+    """A named duty of branch officers (membership, claims services, finance head, branch
+    head...) and the actions it grants, as "<model>.<action>" strings read by
+    core/access.py. A new role is a new row: no code changes."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    grants = models.JSONField(_("actions granted"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class User(AbstractUser):
@@ -23,6 +42,8 @@ class User(AbstractUser):
         limit_choices_to={"level": 3},
     )
 
+    duties = models.ManyToManyField(Duty, verbose_name=_("duties"), blank=True, related_name="officers")
+
     class Meta:
         verbose_name = _("user account")
         verbose_name_plural = _("user accounts")
@@ -35,6 +56,23 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.is_active and self.role == Role.COORDINATOR and not self.is_superuser
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_active and self.role == Role.OFFICER and not self.is_superuser
+
+    def access_kind(self) -> str:
+        """The kind of principal this user acts as (core/access.py)."""
+        if self.is_admin:
+            return "admin"
+        if self.is_coordinator:
+            return "coordinator"
+        if self.is_officer:
+            return "officer"
+        return "anonymous"
+
+    def access_grants(self) -> frozenset[str]:
+        return frozenset(grant for duty in self.duties.all() for grant in duty.grants)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -146,6 +146,13 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
         help_text=_("Administrators only; a coordinator always registers for themselves."),
         error_messages={"does_not_exist": _("Coordinator not found.")},
     )
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_("Why the status changes, where the transition asks for a reason (exit, death, lapse)."),
+    )
 
     class Meta:
         model = Participant
@@ -169,6 +176,7 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
             "status",
             "contact_consent",
             "consent_method",
+            "reason",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

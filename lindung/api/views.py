@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from lindung.accounts.models import User
 from lindung.participants import selectors, services
-from lindung.participants.models import Participant
 
 from .errors import service_errors
 from .permissions import IsAdminOrCoordinator
@@ -106,6 +105,7 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         data = dict(serializer.validated_data)
         # Only an admin's serializer has the field; the service also forces a coordinator to themselves.
         coordinator = data.pop("coordinator", None)
+        data.pop("reason", None)  # a new registration has no status change to explain
         with service_errors():
             result = services.participant_register(actor=user, data=data, coordinator=coordinator)
         pk = result.participant.pk
@@ -121,16 +121,16 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         coordinator = data.pop("coordinator", None)
+        data_reason = data.pop("reason", "")
         # One transaction: a refused reassignment must not leave the field changes behind.
         with transaction.atomic(), service_errors():
-            services.participant_update(actor=user, participant=participant, data=data)
-            if coordinator is not None and coordinator.pk != participant.coordinator_id:
-                services.participants_reassign(
-                    actor=user,
-                    participants=Participant.objects.filter(pk=participant.pk),
-                    to_coordinator=coordinator,
-                    reason=_("changed through the API"),
-                )
+            services.participant_update(
+                actor=user,
+                participant=participant,
+                data=data,
+                reason=data_reason or _("changed through the API"),
+                coordinator=coordinator,
+            )
         return Response(self._read(user, participant.pk))
 
     def partial_update(self, request: Request, pk: int) -> Response:

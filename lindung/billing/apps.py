@@ -6,10 +6,9 @@ class BillingConfig(AppConfig):
     label = "billing"
 
     def ready(self) -> None:
-        from lindung.participants.services import ACTIVATION_HOOKS
+        from . import (
+            bill_jobs,  # noqa: F401 (registers the job handlers and Celery tasks)
+            subscribers,
+        )
 
-        from . import bill_jobs  # noqa: F401 (registers the job handlers and Celery tasks)
-        from .bills import bill_on_activation
-
-        if bill_on_activation not in ACTIVATION_HOOKS:
-            ACTIVATION_HOOKS.append(bill_on_activation)
+        subscribers.register()

@@ -20,6 +20,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.core import events
+
 from .models import ArrearsRebuild, Bill, ParticipantArrears
 
 REFRESH_CHUNK = 1000
@@ -82,12 +84,10 @@ def arrears_rebuild(on: datetime.date | None = None) -> ArrearsRebuild:
     _lock("EXCLUSIVE")
     _delete()
     rows = _insert_grouped(on)
-    # The dashboards' ageing figures are summed from this table: recount them with it.
-    from lindung.tallies.models import ArrearsTally
-    from lindung.tallies.rebuild import rebuild_tallies
-
-    rebuild_tallies([ArrearsTally])
-    return ArrearsRebuild.objects.create(day=on, rows=rows, seconds=round(time.monotonic() - started, 3))
+    rebuild = ArrearsRebuild.objects.create(day=on, rows=rows, seconds=round(time.monotonic() - started, 3))
+    # The dashboards' ageing figures are summed from this table: they recount with it.
+    events.emit("arrears.rebuilt", subject=rebuild, day=on, rows=rows)
+    return rebuild
 
 
 @transaction.atomic

@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
+from lindung.core import events
 from lindung.participants.models import Participant, Status
-from lindung.tallies import maintain as tallies
 
-from .arrears_table import arrears_refresh_if_late
 from .models import Bill, BillLine
 
 CHUNK = 2000
@@ -142,22 +141,21 @@ def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, resul
             line.bill = bill
             lines.append(line)
     BillLine.objects.bulk_create(lines)
-    _count_new(bills)
-    _refresh_arrears(bills)
+    _generated(bills)
     return len(bills)
 
 
-def _refresh_arrears(bills: list[Bill]) -> None:
-    # Only bills issued already past due move anyone's arrears (and its tally).
-    today = timezone.localdate()
-    late = [bill.participant_id for bill in bills if bill.due_date < today]
-    with tallies.tracking(late, (tallies.ARREARS,)):
-        arrears_refresh_if_late(bills)
-
-
-def _count_new(bills: list[Bill]) -> None:
-    # New bills only add to the tallies: no need to re-read each participant's history.
-    tallies.bills_added([bill.participant_id for bill in bills], [bill.pk for bill in bills])
+def _generated(bills: list[Bill]) -> None:
+    # One event a chunk: the subscribers add the new bills to the tallies and recount the
+    # arrears of anyone billed already past due.
+    if bills:
+        events.emit(
+            "bills.generated",
+            participant_ids=[bill.participant_id for bill in bills],
+            objects={"bills": bills},
+            month=bills[0].month,
+            bills=len(bills),
+        )
 
 
 def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
@@ -172,19 +170,22 @@ def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
                 created.append(bill)
         except IntegrityError:
             continue
-    _count_new(created)
-    _refresh_arrears(created)
+    _generated(created)
     return len(created)
 
 
 def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
     """The participant's bills for ``months``, creating those missing (prepayment, the
     registration month). Months are judged by their own rules."""
-    with tallies.tracking([participant.pk], tallies.BILLS):
-        return _ensure_tracked(participant, months)
+    with events.change("bill.issued", participant_ids=[participant.pk]) as event:
+        bills, created = _ensure(participant, months)
+        event.objects["bills"] = created
+        event.facts["months"] = [bill.month for bill in created]
+        event.happened = bool(created)
+    return bills
 
 
-def _ensure_tracked(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:
+def _ensure(participant: Participant, months: Iterable[datetime.date]) -> tuple[list[Bill], list[Bill]]:
     wanted = sorted({month_start(m) for m in months})
     existing = {b.month: b for b in Bill.objects.filter(participant=participant, month__in=wanted)}
     created: list[Bill] = []
@@ -200,8 +201,7 @@ def _ensure_tracked(participant: Participant, months: Iterable[datetime.date]) -
         BillLine.objects.bulk_create(lines)
         existing[month] = bill
         created.append(bill)
-    arrears_refresh_if_late(created)
-    return [existing[m] for m in wanted]
+    return [existing[m] for m in wanted], created
 
 
 def bill_on_activation(participant: Participant) -> None:

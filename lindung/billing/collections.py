@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from lindung.accounts.models import Role, User
+from lindung.core import access
 from lindung.core.scoping import scope_queryset
 
 from .bills import month_end
@@ -30,14 +31,10 @@ class CollectionRow:
 
 
 def _cash_payments_for(user: Any) -> QuerySet[Payment]:
-    # The row belongs to whoever collected the cash, who may no longer coordinate the
-    # participant (reassignment), so this narrows by collector rather than SCOPE_FIELD.
+    # The cash belongs to whoever collected it, who may no longer coordinate the
+    # participant (reassignment): the Payment rule's "collector" scope.
     payments = Payment.objects.filter(method__is_cash=True, collected_by__isnull=False)
-    if getattr(user, "is_admin", False):
-        return payments
-    if getattr(user, "is_coordinator", False):
-        return payments.filter(collected_by=user)
-    return payments.none()
+    return access.scope(access.principal_of(user), payments, "view", through="collector")
 
 
 def collections_for_period(user: Any, start: datetime.date, end: datetime.date) -> list[CollectionRow]:
@@ -57,14 +54,15 @@ def collections_for_period(user: Any, start: datetime.date, end: datetime.date) 
         .values_list("coordinator")
         .annotate(total=Sum("amount"))
     )
-    if getattr(user, "is_admin", False):
+    principal = access.principal_of(user)
+    if not access.may(principal, Deposit, "view"):
+        return []
+    if access.acts_for_self(principal):
+        people = User.objects.filter(pk=user.pk)
+    else:
         people = User.objects.filter(
             Q(role=Role.COORDINATOR, is_active=True) | Q(pk__in=set(collected) | set(deposited))
         )
-    elif getattr(user, "is_coordinator", False):
-        people = User.objects.filter(pk=user.pk)
-    else:
-        return []
     return [
         CollectionRow(coordinator=person, collected=collected.get(person.pk, 0), deposited=deposited.get(person.pk, 0))
         for person in people.order_by("first_name", "last_name", "username")

@@ -12,11 +12,12 @@ from lindung.contributions.calculator import month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant, Status
-from lindung.tallies import maintain as tallies
+from lindung.participants.states import participant_states
 
 from .models import Bill
 
 REFRESH_CHUNK = 500
+LAPSE_REASON = "coverage: lapse rule"
 
 
 def lapse_months(participant: Participant, on: datetime.date) -> int | None:
@@ -53,10 +54,9 @@ def _apply_lapse(participant: Participant, limit: int | None, on: datetime.date,
     streak = unpaid_streak(participant, on) if streak is None else streak
     wanted = Status.NON_ACTIVE if streak >= limit else Status.ACTIVE
     if wanted != participant.status:
-        participant.status = wanted
-        participant._change_reason = "coverage: lapse rule"  # type: ignore[attr-defined]
-        with tallies.tracking([participant.pk], tallies.PEOPLE):
-            participant.save(update_fields=["status", "updated_at"])
+        # The system takes the transition (no actor), citing the rule as its reason.
+        transition = "lapse" if wanted == Status.NON_ACTIVE else "reactivate"
+        participant_states.move(participant, transition, actor=None, reason=LAPSE_REASON, unless_there=True)
     return wanted
 
 

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.access import ALL, Kind, Rule
+
 
 class BillStatus(models.TextChoices):
     UNPAID = "unpaid", _("Unpaid")
@@ -22,7 +24,11 @@ class Bill(models.Model):
     """One participant's contribution for one month, with its lines per program. The
     status is derived from the amounts and the due date, so it can never go stale."""
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.PARTICIPANT: frozenset({"view"})},
+    )
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="bills", verbose_name=_("participant")
@@ -106,6 +112,8 @@ class BillLine(models.Model):
 class PaymentMethod(models.Model):
     """Bank transfer, e-wallet, cash to the coordinator, payment point (FR-08)."""
 
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})})
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_cash = models.BooleanField(_("cash collected by a coordinator"), default=False)
     needs_reference = models.BooleanField(_("a reference number is required"), default=True)
@@ -124,7 +132,9 @@ class PaymentMethod(models.Model):
 class CollectionAccount(models.Model):
     """The account a coordinator collects and deposits through (FR-03, FR-14)."""
 
-    SCOPE_FIELD = "coordinator"
+    ACCESS = Rule(
+        coordinator="coordinator", actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view", "add", "change"})}
+    )
 
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -155,7 +165,12 @@ class Payment(models.Model):
     receipt-book number) is unique when given; ``submission_key`` makes a form submitted
     twice record once. Reversals point at the payment they cancel."""
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        alternatives={"collector": "collected_by"},
+        participant="participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view", "add"}), Kind.PARTICIPANT: frozenset({"view"})},
+    )
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="payments", verbose_name=_("participant")
@@ -233,7 +248,7 @@ class PaymentAllocation(models.Model):
 class Deposit(models.Model):
     """Cash a coordinator handed over or transferred to the cooperative (CON-4)."""
 
-    SCOPE_FIELD = "coordinator"
+    ACCESS = Rule(coordinator="coordinator", actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view", "add"})})
 
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits", verbose_name=_("coordinator")
@@ -281,7 +296,11 @@ class ParticipantArrears(models.Model):
     day of the latest ArrearsRebuild (``as_of``). Written only by lindung.billing.arrears_table,
     in the same transaction as the bill or payment change."""
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.PARTICIPANT: frozenset({"view"})},
+    )
 
     participant = models.OneToOneField(
         "participants.Participant",

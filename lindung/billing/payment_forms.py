@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lindung.accounts.models import Role, User
+from lindung.core import access
 from lindung.participants.models import Participant
 
 from .models import CollectionAccount, PaymentMethod
@@ -95,7 +96,7 @@ class PaymentForm(forms.Form):
             for o in self.options
         ]
         self.fields["prepaid_months"].help_text = prepay_help(self.options)
-        if actor.is_admin:
+        if not access.acts_for_self(access.principal_of(actor)):
             self.fields["collected_by"].queryset = coordinators()  # type: ignore[attr-defined]
             self.fields["collected_by"].help_text = _("The coordinator who received the money (needed for cash).")
             collector_id = self._value("collected_by") or participant.coordinator_id
@@ -168,7 +169,7 @@ class CollectionAccountForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if actor.is_admin:
+        if not access.acts_for_self(access.principal_of(actor)):
             self.fields["coordinator"].queryset = coordinators()  # type: ignore[attr-defined]
         else:
             del self.fields["coordinator"]
@@ -187,12 +188,11 @@ class DepositForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         accounts = CollectionAccount.objects.filter(is_active=True).select_related("coordinator")
-        if actor.is_admin:
+        if not access.acts_for_self(access.principal_of(actor)):
             self.fields["coordinator"].queryset = coordinators()  # type: ignore[attr-defined]
         else:
             del self.fields["coordinator"]
-            accounts = accounts.filter(coordinator=actor)
-        self.fields["collection_account"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["collection_account"].queryset = access.scope(access.principal_of(actor), accounts)  # type: ignore[attr-defined]
 
 
 class PaymentFilterForm(forms.Form):
@@ -207,7 +207,7 @@ class PaymentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.is_admin:
+        if not access.acts_for_self(access.principal_of(user)):
             self.fields["collected_by"].queryset = coordinators()  # type: ignore[attr-defined]
             self.fields["coordinator"].queryset = coordinators()  # type: ignore[attr-defined]
         else:

@@ -5,7 +5,7 @@ clicks or two clerks at once cannot both succeed), corrections as reversing entr
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,12 +15,10 @@ from lindung.accounts.models import User
 from lindung.contributions.calculator import add_months, month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
+from lindung.core import access, events
 from lindung.participants.models import Participant
-from lindung.tallies import maintain as tallies
 
-from .arrears_table import arrears_refresh
 from .bills import bills_ensure
-from .coverage import coverage_refresh
 from .models import Bill, CollectionAccount, Deposit, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
 
 
@@ -37,11 +35,12 @@ class PaymentInput:
 
 
 def _check_actor(actor: User, participant: Participant) -> None:
-    if actor.is_admin:
-        return
-    if actor.is_coordinator and participant.coordinator_id == actor.pk:
-        return
-    raise PermissionDenied(_("You cannot record payments for this participant."))
+    access.require(
+        access.principal_of(actor),
+        participant,
+        "record_payment",
+        _("You cannot record payments for this participant."),
+    )
 
 
 def _next_receipt_number(on: datetime.date) -> str:
@@ -54,7 +53,7 @@ def _next_receipt_number(on: datetime.date) -> str:
 def _validate(actor: User, participant: Participant, data: PaymentInput) -> PaymentInput:
     errors: dict[str, list[str]] = {}
     collected_by = data.collected_by
-    if actor.is_coordinator:
+    if access.acts_for_self(access.principal_of(actor)):
         collected_by = actor  # a coordinator records what they collected themselves
     if data.amount <= 0:
         errors["amount"] = [_("Enter the amount received, in whole rupiah.")]
@@ -125,8 +124,13 @@ def _same_submission(payment: Payment, participant: Participant) -> Payment:
 def _record(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
     # One payment at a time per participant: allocation reads and writes the same bills.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
-    with tallies.tracking([participant.pk], tallies.MONEY):
-        return _record_locked(actor, participant, data, submission_key)
+    with events.change(
+        "payment.recorded", actor=actor, participant_ids=[participant.pk], objects={"participant": participant}
+    ) as event:
+        payment = _record_locked(actor, participant, data, submission_key)
+        event.about(payment)
+        event.facts.update(amount=payment.amount, paid_on=payment.paid_on, receipt=payment.receipt_number)
+    return payment
 
 
 def _record_locked(actor: User, participant: Participant, data: PaymentInput, submission_key: str) -> Payment:
@@ -176,8 +180,6 @@ def _record_locked(actor: User, participant: Participant, data: PaymentInput, su
         allocations.append(PaymentAllocation(payment=payment, bill=bill, amount=share))
         remaining -= share
     PaymentAllocation.objects.bulk_create(allocations)
-    coverage_refresh(participant)
-    arrears_refresh([participant.pk])
     return payment
 
 
@@ -185,8 +187,7 @@ def _record_locked(actor: User, participant: Participant, data: PaymentInput, su
 def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
     """Cancel a payment with a reversing entry: the original stays, a negative payment
     points at it, and the bills it paid are opened again. Administrators only."""
-    if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can reverse a payment."))
+    access.require(access.principal_of(actor), payment, "reverse", _("Only administrators can reverse a payment."))
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the payment is reversed.")})
@@ -195,8 +196,11 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str) -> Payment:
         raise ValidationError(_("A reversal cannot itself be reversed; record a new payment instead."))
     if Payment.objects.filter(reversal_of=original).exists():
         raise ValidationError(_("This payment has already been reversed."))
-    with tallies.tracking([original.participant_id], tallies.MONEY):
-        return _reverse_locked(actor, original, reason)
+    with events.change("payment.reversed", actor=actor, participant_ids=[original.participant_id]) as event:
+        reversal = _reverse_locked(actor, original, reason)
+        event.about(reversal)
+        event.facts.update(amount=reversal.amount, reverses=original.pk, reason=reason[:200])
+    return reversal
 
 
 def _reverse_locked(actor: User, original: Payment, reason: str) -> Payment:
@@ -223,8 +227,6 @@ def _reverse_locked(actor: User, original: Payment, reason: str) -> Payment:
         bill.save(update_fields=["paid_amount", "settled_on"])
         reversed_lines.append(PaymentAllocation(payment=reversal, bill=bill, amount=-allocation.amount))
     PaymentAllocation.objects.bulk_create(reversed_lines)
-    coverage_refresh(Participant.objects.get(pk=original.participant_id))
-    arrears_refresh([original.participant_id])
     return reversal
 
 
@@ -232,8 +234,7 @@ def _reverse_locked(actor: User, original: Payment, reason: str) -> Payment:
 
 
 def _require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can do this."))
+    access.require_may(access.principal_of(actor), PaymentMethod, "change", _("Only administrators can do this."))
 
 
 @transaction.atomic
@@ -282,10 +283,10 @@ def payment_method_delete(*, actor: User, method: PaymentMethod) -> None:
 
 
 def _collection_account_owner(actor: User, coordinator: User | None) -> User:
-    if actor.is_coordinator:
+    principal = access.principal_of(actor)
+    access.require_may(principal, CollectionAccount, "add", _("You cannot manage collection accounts."))
+    if access.acts_for_self(principal):
         return actor  # a coordinator manages their own accounts only (FR-14)
-    if not actor.is_admin:
-        raise PermissionDenied(_("You cannot manage collection accounts."))
     if coordinator is None or not coordinator.is_coordinator:
         raise ValidationError({"coordinator": _("Choose the coordinator who collects through this account.")})
     return coordinator
@@ -302,8 +303,8 @@ def collection_account_save(
     account_holder: str,
 ) -> CollectionAccount:
     """Create or change a collection account (FR-03 for admins, FR-14 for the coordinator)."""
-    if account is not None and actor.is_coordinator and account.coordinator_id != actor.pk:
-        raise PermissionDenied(_("You cannot manage collection accounts."))
+    if account is not None:
+        access.require(access.principal_of(actor), account, "change", _("You cannot manage collection accounts."))
     owner = _collection_account_owner(actor, coordinator)
     bank_name = " ".join(bank_name.split())
     account_number = "".join(account_number.split())
@@ -329,8 +330,7 @@ def collection_account_save(
 
 @transaction.atomic
 def collection_account_set_active(*, actor: User, account: CollectionAccount, active: bool) -> CollectionAccount:
-    if not (actor.is_admin or (actor.is_coordinator and account.coordinator_id == actor.pk)):
-        raise PermissionDenied(_("You cannot manage collection accounts."))
+    access.require(access.principal_of(actor), account, "change", _("You cannot manage collection accounts."))
     account.is_active = active
     account.save(update_fields=["is_active"])
     return account
@@ -349,10 +349,10 @@ def deposit_record(
 ) -> Deposit:
     """Cash a coordinator handed over (CON-4). A coordinator records their own deposits;
     an administrator records them for any coordinator."""
-    if actor.is_coordinator:
+    principal = access.principal_of(actor)
+    access.require_may(principal, Deposit, "add", _("You cannot record deposits."))
+    if access.acts_for_self(principal):
         coordinator = actor
-    elif not actor.is_admin:
-        raise PermissionDenied(_("You cannot record deposits."))
     errors: dict[str, list[str]] = {}
     if coordinator is None:
         errors["coordinator"] = [_("Choose the coordinator who deposited the money.")]
@@ -383,8 +383,7 @@ def deposit_cancel(*, actor: User, deposit: Deposit, reason: str) -> Deposit:
     Administrators only: a coordinator cancelling their own deposit would make cash they
     handed over disappear from the reconciliation. The row stays, marked, with the reason;
     the collections page stops counting it."""
-    if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can cancel a deposit."))
+    access.require(access.principal_of(actor), deposit, "cancel", _("Only administrators can cancel a deposit."))
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": _("Say why the deposit is cancelled.")})

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.access import ALL, Kind, Rule
+
 
 class MembershipCard(models.Model):
     """A printed card (REG-8) and the random token its QR code carries.
@@ -13,7 +15,15 @@ class MembershipCard(models.Model):
     found" and never starts pointing at someone else. At most one card is live.
     """
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "issue"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     participant = models.ForeignKey(
         "participants.Participant",

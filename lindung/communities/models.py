@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.access import ALL, Kind, Rule
 from lindung.core.models import TimeStampedModel
 
 
@@ -19,7 +20,10 @@ class GroupType(models.TextChoices):
 class CommunityGroup(TimeStampedModel):
     """A kelompok masyarakat / wadah that participants belong to (REG-6)."""
 
-    SCOPE_FIELD = "coordinator"
+    ACCESS = Rule(
+        coordinator="coordinator",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view", "add", "change", "delete"})},
+    )
 
     name = models.CharField(_("name"), max_length=150)
     group_type = models.CharField(_("type"), max_length=20, choices=GroupType.choices, default=GroupType.OTHER)

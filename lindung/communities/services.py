@@ -1,7 +1,7 @@
 """Writes to community groups (REG-6). Admins manage every group and choose its
 coordinator; a coordinator manages only their own groups and is always their coordinator."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -9,21 +9,22 @@ from django.utils.translation import ngettext
 
 from lindung.accounts.models import Role, User
 from lindung.communities.models import CommunityGroup
+from lindung.core import access
 from lindung.core.phones import normalize_mobile
 from lindung.regions.models import Level, Region
 
 
 def _check_may_manage(actor: User, group: CommunityGroup | None = None) -> None:
-    if actor.is_admin:
-        return
-    if actor.is_coordinator and (group is None or group.coordinator_id == actor.pk):
-        return
-    raise PermissionDenied
+    principal = access.principal_of(actor)
+    if group is None:
+        access.require_may(principal, CommunityGroup, "add")
+    else:
+        access.require(principal, group, "change")
 
 
 def _resolve_coordinator(actor: User, requested: User | None, current: User | None) -> User | None:
     # Whatever a coordinator's form posts, their groups stay theirs.
-    if not actor.is_admin:
+    if access.acts_for_self(access.principal_of(actor)):
         return actor
     if requested is None:
         return None

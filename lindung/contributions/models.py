@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.access import ALL, Kind, Rule
+
 
 class Program(models.TextChoices):
     WORK_ACCIDENT = "jkk", _("Work accident (JKK)")
@@ -57,6 +59,8 @@ class Payer(models.TextChoices):
 class ContributionRule(models.Model):
     """One effective-dated figure. Which value columns a row needs depends on its kind
     (see ``REQUIRED_FIELDS``); the others stay empty."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})})
 
     kind = models.CharField(_("kind"), max_length=20, choices=RuleKind.choices)
     # Empty string rather than NULL, so the key columns compare equal in constraints.
@@ -234,7 +238,15 @@ class ParticipantProgram(models.Model):
     their category, so participants registered before this table existed need no backfill.
     """
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "change"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="program_rows", verbose_name=_("participant")

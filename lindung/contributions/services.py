@@ -4,12 +4,13 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
+from lindung.core import access
 from lindung.participants.models import Participant
 from lindung.participants.services import participant_update
 
@@ -58,8 +59,8 @@ def rule_check_overlap(rule: ContributionRule) -> None:
 def rule_create(*, actor: User | None, data: Mapping[str, Any]) -> ContributionRule:
     """A new rule (used by the seed and by tests); versions of an existing rule go through
     ``rule_version_add``."""
-    if actor is not None and not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can change contribution rules."))
+    if actor is not None:
+        _require_rules_admin(actor)
     rule = ContributionRule(**data, created_by=actor)
     rule.full_clean(validate_constraints=False)
     rule_check_overlap(rule)
@@ -72,8 +73,7 @@ def rule_version_add(*, actor: User, base: ContributionRule, data: Mapping[str, 
     """Add a version of ``base``'s rule from ``data["valid_from"]``. The open-ended version
     in force before that date is closed the day before; past versions are never edited
     (bills may already have been judged by them): a correction is a new version."""
-    if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can change contribution rules."))
+    _require_rules_admin(actor)
     unknown = set(data) - set(VERSION_FIELDS)
     if unknown:
         raise ValueError(f"not a rule value: {sorted(unknown)}")
@@ -101,9 +101,14 @@ def rule_version_add(*, actor: User, base: ContributionRule, data: Mapping[str, 
     return new
 
 
+def _require_rules_admin(actor: User) -> None:
+    message = _("Only administrators can change contribution rules.")
+    access.require_may(access.principal_of(actor), ContributionRule, "change", message)
+
+
 def _check_may_change(actor: User, participant: Participant) -> None:
-    if not (actor.is_admin or (actor.is_coordinator and participant.coordinator_id == actor.pk)):
-        raise PermissionDenied(_("You can only change the programs of your own participants."))
+    message = _("You can only change the programs of your own participants.")
+    access.require(access.principal_of(actor), participant, "change", message)
 
 
 @transaction.atomic

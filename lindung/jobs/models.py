@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.access import ALL, Kind, Rule
 from lindung.participants.models import private_storage
 
 
@@ -17,7 +18,10 @@ class Job(models.Model):
     state: a lost broker message or a crashed worker loses nothing, the row says where
     things stand and `run_pending_jobs` picks it up again (UI-5)."""
 
-    SCOPE_FIELD = "created_by"
+    ACCESS = Rule(
+        coordinator="created_by",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.OFFICER: frozenset({"view"})},
+    )
 
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)

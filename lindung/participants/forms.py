@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.accounts.models import User
 from lindung.accounts.selectors import coordinator_choices
 from lindung.communities.models import CommunityGroup
+from lindung.core import access
 from lindung.core.scoping import scope_queryset
 from lindung.core.widgets import FastSelect, ValuesChoiceIterator
 from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
@@ -15,7 +16,8 @@ from lindung.regions.models import Level, Region
 
 from .models import Category, ConsentMethod, DocumentKind, FamilyMember, Participant, Sex, Status
 from .nik import clean_nik, parse_nik
-from .services import DUPLICATE_NIK_MESSAGE
+from .services import DUPLICATE_NIK_MESSAGE, INITIAL_STATUSES
+from .states import participant_states
 
 MAX_GROUP_OPTIONS = 200
 
@@ -61,6 +63,12 @@ class ParticipantForm(forms.ModelForm):
         label=_("Photo or PDF of the family card (KK)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the status change"),
+        required=False,
+        max_length=200,
+        help_text=_("Needed when recording an exit or a death, or changing coverage by hand."),
     )
 
     class Meta:
@@ -118,20 +126,16 @@ class ParticipantForm(forms.ModelForm):
         _choice(self, "sex").choices = Sex.choices
         _choice(self, "category").choices = Category.choices
         _choice(self, "consent_method").choices = [("", "---------"), *ConsentMethod.choices]
-        if user.is_admin:
+        principal = access.principal_of(user)
+        if access.may(principal, Participant, "reassign"):
             _model_choice(self, "coordinator").queryset = coordinator_choices()
             if instance and instance.pk:
                 self.fields["coordinator"].initial = instance.coordinator_id
         else:
             del self.fields["coordinator"]
-            # Status moves beyond submitted are an administrator's decision.
-            _choice(self, "status").choices = [
-                (value, label) for value, label in Status.choices if value in (Status.DRAFT, Status.SUBMITTED)
-            ] + (
-                [(instance.status, instance.get_status_display())]
-                if instance and instance.status not in (Status.DRAFT, Status.SUBMITTED)
-                else []
-            )
+        # Only the statuses this person may move the record to (participants/states.py).
+        _choice(self, "status").choices = status_choices(principal, instance if instance and instance.pk else None)
+        if not access.may(principal, Participant, "set_membership_number"):
             self.fields["membership_number"].disabled = True
         if instance and instance.pk:
             # Documents are managed on the participant page once registered.
@@ -173,7 +177,7 @@ class ParticipantForm(forms.ModelForm):
 
     def domain_data(self) -> dict[str, Any]:
         """What the service takes: the model fields minus scoping and helper fields."""
-        skip = {"regency", "district", "coordinator", "document_ktp", "document_kk"}
+        skip = {"regency", "district", "coordinator", "document_ktp", "document_kk", "reason"}
         data = {name: self.cleaned_data[name] for name in self.fields if name not in skip and name in self.cleaned_data}
         if "membership_number" in self.fields and self.fields["membership_number"].disabled:
             data.pop("membership_number", None)
@@ -299,3 +303,14 @@ class FamilyMemberForm(forms.ModelForm):
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 20}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
+
+
+def status_choices(principal: access.Principal, participant: Participant | None) -> list[tuple[str, str]]:
+    """A new registration: the starting statuses this principal may choose; an existing
+    one: its status and where its transitions lead for this principal."""
+    labels = dict(Status.choices)
+    if participant is None:
+        allowed = [str(s) for s, action in INITIAL_STATUSES.items() if access.may(principal, Participant, action)]
+    else:
+        allowed = [participant.status] + [t.target for t in participant_states.available(participant, principal)]
+    return [(value, str(labels[value])) for value in dict.fromkeys(allowed)]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.access import ALL, Kind, Rule
 from lindung.core.models import TimeStampedModel
 
 
@@ -39,7 +40,15 @@ class Participant(TimeStampedModel):
     """A worker in the registry (REG-1). Scoped by ``coordinator``: the coordinator who
     registered the worker or was assigned them later."""
 
-    SCOPE_FIELD = "coordinator"
+    ACCESS = Rule(
+        coordinator="coordinator",
+        participant="pk",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "add", "change", "delete", "record_payment", "submit", "withdraw"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     family_card_number = models.CharField(_("family card number (KK)"), max_length=16, blank=True)
@@ -160,7 +169,15 @@ class DocumentKind(models.TextChoices):
 
 
 class IdentityDocument(models.Model):
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "add", "delete"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=10, choices=DocumentKind.choices)
@@ -191,7 +208,15 @@ class Relationship(models.TextChoices):
 class FamilyMember(models.Model):
     """Family members and heirs (ahli waris) of a participant."""
 
-    SCOPE_FIELD = "participant__coordinator"
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "add", "delete"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="family_members")
     full_name = models.CharField(_("full name"), max_length=150)

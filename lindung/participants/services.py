@@ -3,7 +3,7 @@ recorded (django-simple-history keeps field-level history with the actor)."""
 
 import copy
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,15 +17,16 @@ from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from lindung.accounts.models import Role, User
+from lindung.core import access, events
 from lindung.core.phones import normalize_mobile
 from lindung.regions.models import Level, Region
-from lindung.tallies import maintain as tallies
 
 from . import bulk_copy
 from .documents import CheckedDocument, check_document
 from .models import DocumentKind, FamilyMember, IdentityDocument, Participant, Status
 from .names import normalize_name
 from .nik import clean_nik, validate_nik
+from .states import participant_states
 
 # Fields a caller may set on a participant. Scoping fields (coordinator) and bookkeeping
 # (registered_by, district, name_key, possible_duplicate) are the service's business.
@@ -63,9 +64,12 @@ class RegistrationResult:
     documents: list[IdentityDocument] = field(default_factory=list)
 
 
-def _require_staff(actor: User) -> None:
-    if not (actor.is_admin or actor.is_coordinator):
-        raise PermissionDenied(_("Only administrators and coordinators can change participants."))
+def _require_staff(actor: User, action: str = "change") -> access.Principal:
+    principal = access.principal_of(actor)
+    access.require_may(
+        principal, Participant, action, _("Only administrators and coordinators can change participants.")
+    )
+    return principal
 
 
 def _check_coordinator(coordinator: User | None) -> None:
@@ -119,34 +123,39 @@ def _clean(data: Mapping[str, Any], *, current: Participant | None = None) -> di
     return values
 
 
-COORDINATOR_STATUSES = (Status.DRAFT, Status.SUBMITTED)
-
-# Called (inside the transaction) when a participant becomes active; other apps register
-# here in their AppConfig.ready(), e.g. billing issues the first month's bill.
-ACTIVATION_HOOKS: list[Callable[[Participant], None]] = []
-# Changes to these move a participant between the dashboards' tallies (lindung.tallies).
-TALLIED_FIELDS = {
-    "coordinator",
-    "village",
-    "district",
-    "community_group",
-    "status",
-    "registered_by",
-    "registration_date",
-}
+# A new registration starts as a draft or submitted; activating it at once is the
+# "activate" action's (administrators, membership officers).
+INITIAL_STATUSES = {Status.DRAFT: "add", Status.SUBMITTED: "add", Status.ACTIVE: "activate"}
+ONLY_ADMIN_STATUS = gettext_noop("Only an administrator can set this status.")
 
 
-def _check_coordinator_limits(actor: User, values: Mapping[str, Any], current: Participant | None) -> None:
-    """Activation and KPJ numbers are an administrator's decision, whatever the entry
-    point (form, API, import): a coordinator may keep what is there, not change it."""
-    if not actor.is_coordinator:
-        return
+def _status_transition(principal: access.Principal, participant: Participant, target: str) -> str:
+    """The name of the transition to ``target``, checked against the table and the
+    principal's rights, whatever the entry point (form, API, import)."""
+    try:
+        transition = participant_states.resolve(participant, target)
+        participant_states.check(participant, transition, principal, reason="-")
+    except PermissionDenied as exc:
+        raise ValidationError({"status": _(ONLY_ADMIN_STATUS)}) from exc
+    except ValidationError as exc:
+        raise ValidationError({"status": exc.messages}) from exc
+    return transition.name
+
+
+def _check_limits(principal: access.Principal, values: Mapping[str, Any], current: Participant | None) -> None:
+    """Activation and KPJ numbers are decisions some principals may not take, whatever
+    the entry point: they may keep what is there, not change it."""
     errors: dict[str, list[str]] = {}
     status = values.get("status")
-    if status and status not in COORDINATOR_STATUSES and status != getattr(current, "status", None):
-        errors["status"] = [_("Only an administrator can set this status.")]
+    if current is None and status:
+        action = INITIAL_STATUSES.get(status)
+        if action is None:
+            errors["status"] = [_("A new registration starts as a draft, submitted or active.")]
+        elif not access.may(principal, Participant, action):
+            errors["status"] = [_(ONLY_ADMIN_STATUS)]
     kpj = values.get("membership_number")
-    if "membership_number" in values and kpj != getattr(current, "membership_number", None):
+    kpj_changes = "membership_number" in values and kpj != getattr(current, "membership_number", None)
+    if kpj_changes and not access.may(principal, Participant, "set_membership_number"):
         errors["membership_number"] = [_("Only an administrator can enter the membership number (KPJ).")]
     if errors:
         raise ValidationError(errors)
@@ -206,8 +215,8 @@ def participant_register(
 ) -> RegistrationResult:
     """Register a worker. A coordinator always registers for themselves; an admin may
     name the coordinator (or none). ``documents`` maps a DocumentKind to an upload."""
-    _require_staff(actor)
-    if actor.is_coordinator:
+    principal = _require_staff(actor, "add")
+    if access.acts_for_self(principal):
         coordinator = actor
     _check_coordinator(coordinator)
     required = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "village")
@@ -216,7 +225,8 @@ def participant_register(
         raise ValidationError(missing)
     checked_documents = _check_documents(documents or {})
     values = _clean(data)
-    _check_coordinator_limits(actor, values, None)
+    values.setdefault("status", Status.SUBMITTED)
+    _check_limits(principal, values, None)
     if Participant.objects.filter(nik=values["nik"]).exists():
         raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
     participant = Participant(
@@ -225,10 +235,14 @@ def participant_register(
         created_by=actor,
         registration_date=registration_date or timezone.localdate(),
     )
-    values.setdefault("status", Status.SUBMITTED)
     _apply(participant, values)
-    _save(participant, actor)
-    tallies.added([participant.pk])
+    with events.change("participant.registered", actor=actor) as event:
+        _save(participant, actor)
+        event.about(participant)
+        event.participant_ids = [participant.pk]
+        event.facts.update(status=participant.status, consent=participant.contact_consent)
+    if participant.contact_consent:
+        _consent_event(actor, participant, given=True)
     result = RegistrationResult(participant=participant, likely_duplicates=_flag_likely_duplicates(participant))
     for item in checked_documents:
         result.documents.append(_store_document(actor=actor, participant=participant, item=item))
@@ -236,40 +250,83 @@ def participant_register(
 
 
 @transaction.atomic
-def participant_update(*, actor: User, participant: Participant, data: Mapping[str, Any]) -> Participant:
-    _require_staff(actor)
+def participant_update(
+    *,
+    actor: User,
+    participant: Participant,
+    data: Mapping[str, Any],
+    reason: str = "",
+    coordinator: User | None = None,
+) -> Participant:
+    """Change a participant's details; a new status moves through the state machine
+    (participants/states.py), with ``reason`` where the transition asks for one. A
+    ``coordinator`` other than the current one reassigns the participant in the same
+    transaction (the form and the API are one workflow)."""
+    principal = _require_staff(actor)
     _check_may_change(actor, participant)
     values = _clean(data, current=participant)
-    _check_coordinator_limits(actor, values, participant)
+    _check_limits(principal, values, participant)
     changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
     if "nik" in changed and Participant.objects.filter(nik=changed["nik"]).exclude(pk=participant.pk).exists():
         raise ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})
-    if not changed:
-        return participant
-    with tallies.tracking([participant.pk] if TALLIED_FIELDS & changed.keys() else []):
-        _apply(participant, changed)
-        _save(participant, actor)
-        if changed.get("status") == Status.ACTIVE:
-            for hook in ACTIVATION_HOOKS:
-                hook(participant)
+    target = changed.pop("status", None)
+    transition = _status_transition(principal, participant, target) if target else None
+    if changed:
+        with events.change(
+            "participant.changed",
+            actor=actor,
+            participant_ids=[participant.pk],
+            subject=participant,
+            fields=sorted(changed),
+        ):
+            _apply(participant, changed)
+            _save(participant, actor)
+        if "contact_consent" in changed:
+            _consent_event(actor, participant, given=participant.contact_consent)
+    if transition:
+        participant_states.move(participant, transition, actor=actor, reason=reason, save=lambda p: _save(p, actor))
     if {"full_name", "birth_date"} & changed.keys():
         _flag_likely_duplicates(participant)
+    if coordinator is not None and coordinator.pk != participant.coordinator_id:
+        participants_reassign(
+            actor=actor,
+            participants=Participant.objects.filter(pk=participant.pk),
+            to_coordinator=coordinator,
+            reason=reason or _("changed on the participant form"),
+        )
+        participant.refresh_from_db(fields=["coordinator"])
     return participant
 
 
-def _check_may_change(actor: User, participant: Participant) -> None:
+def participant_transition(
+    *, actor: User | None, participant: Participant, transition: str, reason: str = ""
+) -> Participant:
+    """Take a named status transition (submit, activate, exit, decease...)."""
+    return participant_states.move(participant, transition, actor=actor, reason=reason)
+
+
+def _consent_event(actor: User, participant: Participant, *, given: bool) -> None:
+    events.emit(
+        "participant.consent_given" if given else "participant.consent_withdrawn",
+        actor=actor,
+        participant_ids=[participant.pk],
+        subject=participant,
+        method=participant.consent_method,
+    )
+
+
+def _check_may_change(actor: User, participant: Participant, action: str = "change") -> None:
     # Views already answer 404 for other coordinators' participants; this guards the
     # service for every other caller (API, imports, tasks).
-    if actor.is_coordinator and participant.coordinator_id != actor.pk:
-        raise PermissionDenied(_("This participant is not assigned to you."))
+    access.require(access.principal_of(actor), participant, action, _("This participant is not assigned to you."))
 
 
 @transaction.atomic
 def participant_delete(*, actor: User, participant: Participant) -> None:
     """Only registrations made by mistake: once a worker is active (or has a KPJ) they
     leave the registry by status (exited, deceased), never by deletion."""
-    _require_staff(actor)
-    _check_may_change(actor, participant)
+    _require_staff(actor, "delete")
+    _check_may_change(actor, participant, "delete")
     if participant.membership_number or participant.status not in (Status.DRAFT, Status.SUBMITTED):
         raise ValidationError(
             _("Only draft or submitted registrations without a KPJ can be deleted; change the status instead.")
@@ -277,7 +334,7 @@ def participant_delete(*, actor: User, participant: Participant) -> None:
     for document in participant.documents.all():
         document.file.delete(save=False)
     participant._history_user = actor  # type: ignore[attr-defined]
-    with tallies.tracking([participant.pk]):
+    with events.change("participant.deleted", actor=actor, participant_ids=[participant.pk], subject=participant):
         participant.delete()
 
 
@@ -287,14 +344,23 @@ def participants_reassign(
 ) -> int:
     """Hand participants to another coordinator (ACC-5). Admin only. History records the
     change per participant, so the audit trail shows who moved whom."""
-    if not actor.is_admin:
-        raise PermissionDenied(_("Only administrators can reassign participants."))
+    access.require_may(
+        access.principal_of(actor), Participant, "reassign", _("Only administrators can reassign participants.")
+    )
     _check_coordinator(to_coordinator)
     rows = list(participants.exclude(coordinator=to_coordinator).select_for_update())
     for row in rows:
         row.coordinator = to_coordinator
         row._change_reason = reason or "reassigned"  # type: ignore[attr-defined]
-    with tallies.tracking([row.pk for row in rows]):
+    if not rows:
+        return 0
+    with events.change(
+        "participants.reassigned",
+        actor=actor,
+        participant_ids=[row.pk for row in rows],
+        to_coordinator=to_coordinator.pk,
+        reason=reason,
+    ):
         bulk_update_with_history(rows, Participant, ["coordinator"], batch_size=1000, default_user=actor)
     return len(rows)
 
@@ -351,7 +417,7 @@ def document_add(*, actor: User, participant: Participant, kind: str, upload: Up
 @transaction.atomic
 def document_delete(*, actor: User, document: IdentityDocument) -> None:
     _require_staff(actor)
-    _check_may_change(actor, document.participant)
+    access.require(access.principal_of(actor), document, "delete", _("This participant is not assigned to you."))
     stored = document.file.name
     document.delete()
     # Remove the file only once the row is gone for good.
@@ -390,7 +456,7 @@ def family_member_add(*, actor: User, participant: Participant, data: Mapping[st
 @transaction.atomic
 def family_member_delete(*, actor: User, member: FamilyMember) -> None:
     _require_staff(actor)
-    _check_may_change(actor, member.participant)
+    access.require(access.principal_of(actor), member, "delete", _("This participant is not assigned to you."))
     member._history_user = actor  # type: ignore[attr-defined]
     member.delete()
 
@@ -410,20 +476,34 @@ class BulkRowError(ValidationError):
         self.index = index
 
 
-def _bulk_clean(actor: User, index: int, data: Mapping[str, Any], current: Participant | None) -> dict[str, Any]:
+def _bulk_clean(
+    principal: access.Principal, index: int, data: Mapping[str, Any], current: Participant | None
+) -> dict[str, Any]:
     try:
-        if current is None:
-            missing = {
-                name: [_("This field is required.")]
-                for name in ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "village")
-                if not data.get(name)
-            }
-            if missing:
-                raise ValidationError(missing)
-        values = _clean(data, current=current)
-        _check_coordinator_limits(actor, values, current)
+        return participant_values_check(principal=principal, data=data, current=current)
     except ValidationError as exc:
         raise BulkRowError(index, exc) from exc
+
+
+REQUIRED_FOR_REGISTRATION = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "village")
+
+
+def participant_values_check(
+    *, principal: access.Principal, data: Mapping[str, Any], current: Participant | None
+) -> dict[str, Any]:
+    """The cleaned values of a new participant (``current`` None) or of a change, with
+    every rule the form, the API and the import share; ValidationError keyed by field."""
+    if current is None:
+        missing = {name: [_("This field is required.")] for name in REQUIRED_FOR_REGISTRATION if not data.get(name)}
+        if missing:
+            raise ValidationError(missing)
+    values = _clean(data, current=current)
+    if current is None:
+        values.setdefault("status", Status.SUBMITTED)
+    _check_limits(principal, values, current)
+    target = values.get("status")
+    if current is not None and target and target != current.status:
+        _status_transition(principal, current, target)
     return values
 
 
@@ -489,9 +569,9 @@ def _bulk_new_participants(
     # Every row starts as a copy of one blank participant: a third of the cost of
     # Participant(...) with its keyword arguments, which adds up over 100,000 rows.
     blank = Participant(coordinator=coordinator, registered_by=actor, created_by=actor, registration_date=registered_on)
+    principal = access.principal_of(actor)
     for index, data in enumerate(rows, start=start):
-        values = _bulk_clean(actor, index, data, None)
-        values.setdefault("status", Status.SUBMITTED)
+        values = _bulk_clean(principal, index, data, None)
         if values["nik"] in niks:
             raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)}))
         niks[values["nik"]] = index
@@ -514,8 +594,8 @@ def participants_register_bulk(
     """Register many workers at once (imports): the same checks as participant_register,
     written with a few queries per ``batch_size`` rows and a history row each with the
     actor. All or nothing: a refused row raises BulkRowError and nothing is kept."""
-    _require_staff(actor)
-    if actor.is_coordinator:
+    principal = _require_staff(actor, "add")
+    if access.acts_for_self(principal):
         coordinator = actor
     _check_coordinator(coordinator)
     registered_on = registration_date or timezone.localdate()
@@ -542,7 +622,7 @@ def participants_register_bulk(
                 _bulk_check_unique(index_of.get("nik", {}), "nik")
                 _bulk_check_unique(index_of.get("membership_number", {}), "membership_number")
             raise error from exc
-        tallies.added([participant.pk for participant in chunk])
+        events.emit("participants.registered", actor=actor, participant_ids=[participant.pk for participant in chunk])
         _bulk_flag_likely_duplicates(chunk)
         created.extend(chunk)
     return created
@@ -554,40 +634,44 @@ def participants_update_bulk(
 ) -> list[Participant]:
     """Change many participants at once (imports): per row the same checks as
     participant_update, written with bulk_update and one history row each."""
-    _require_staff(actor)
+    principal = _require_staff(actor)
     updated: list[Participant] = []
     for start in range(0, len(changes), batch_size):
         chunk: list[Participant] = []
         fields: set[str] = set()
         niks: dict[str, int] = {}
         recheck_duplicates: list[Participant] = []
-        activated: list[Participant] = []
-        moved: list[int] = []  # participants whose tallied fields change
+        status_changes: list[tuple[int, str, str]] = []
         for index, (participant, data) in enumerate(changes[start : start + batch_size], start=start):
             try:
                 _check_may_change(actor, participant)
             except PermissionDenied as exc:
                 raise BulkRowError(index, ValidationError({"nik": _(DUPLICATE_NIK_MESSAGE)})) from exc
-            values = _bulk_clean(actor, index, data, participant)
+            values = _bulk_clean(principal, index, data, participant)
             changed = {k: v for k, v in values.items() if getattr(participant, k) != v}
             if not changed:
                 continue
             if "nik" in changed:
                 niks[changed["nik"]] = index
+            if "status" in changed:
+                status_changes.append((participant.pk, participant.status, changed["status"]))
             _apply(participant, changed)
             participant.updated_at = timezone.now()
             fields |= {*changed, "name_key", "district", "consent_at", "consent_method", "updated_at"}
             chunk.append(participant)
-            if TALLIED_FIELDS & changed.keys():
-                moved.append(participant.pk)
             if {"full_name", "birth_date"} & changed.keys():
                 recheck_duplicates.append(participant)
-            if changed.get("status") == Status.ACTIVE:
-                activated.append(participant)
         _bulk_check_unique(niks, "nik", exclude={p.pk for p in chunk})
         if not chunk:
             continue
-        with tallies.tracking(moved):
+        with events.change(
+            "participants.updated",
+            actor=actor,
+            participant_ids=[participant.pk for participant in chunk],
+            fields=sorted(fields),
+            status_changes=status_changes,
+            activated=[pk for pk, _old, new in status_changes if new == Status.ACTIVE],
+        ):
             try:
                 with transaction.atomic():
                     bulk_update_with_history(
@@ -595,9 +679,6 @@ def participants_update_bulk(
                     )
             except IntegrityError as exc:
                 raise _bulk_integrity(exc) from exc
-            for participant in activated:
-                for hook in ACTIVATION_HOOKS:
-                    hook(participant)
         _bulk_flag_likely_duplicates(recheck_duplicates)
         updated.extend(chunk)
     return updated

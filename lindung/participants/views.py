@@ -121,15 +121,13 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # ModelForm validation wrote into the instance; start again from the database.
             fresh = selectors.participant_get_for_user(user, pk)
-            services.participant_update(actor=user, participant=fresh, data=form.domain_data())
-            new_coordinator = form.cleaned_data.get("coordinator")
-            if user.is_admin and new_coordinator and new_coordinator.pk != fresh.coordinator_id:
-                services.participants_reassign(
-                    actor=user,
-                    participants=Participant.objects.filter(pk=fresh.pk),
-                    to_coordinator=new_coordinator,
-                    reason=_("changed on the participant form"),
-                )
+            services.participant_update(
+                actor=user,
+                participant=fresh,
+                data=form.domain_data(),
+                reason=form.cleaned_data.get("status_reason", ""),
+                coordinator=form.cleaned_data.get("coordinator"),
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:

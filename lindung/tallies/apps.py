@@ -6,4 +6,6 @@ class TalliesConfig(AppConfig):
     label = "tallies"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 (registers the Celery task)
+        from . import subscribers, tasks  # noqa: F401 (tasks registers the Celery task)
+
+        subscribers.register()

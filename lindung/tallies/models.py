@@ -10,9 +10,11 @@ NULLs as distinct and the upsert that keeps these rows exact needs one row per k
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.access import ALL, Kind, Rule
+
 
 class TallyKey(models.Model):
-    SCOPE_FIELD = "coordinator"  # scope_queryset narrows on coordinator_id
+    ACCESS = Rule(coordinator="coordinator", actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})})
 
     coordinator_id = models.IntegerField()
     district_id = models.CharField(max_length=20)

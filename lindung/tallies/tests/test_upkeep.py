@@ -97,12 +97,24 @@ def test_registration_update_and_delete(coord_a, admin):
     )
     agree()
     assert ParticipantTally.objects.get(group_id=group.pk, status=Status.ACTIVE).participants == 1
-    services.participant_update(actor=admin, participant=participant, data={"status": Status.SUBMITTED})
+    services.participant_update(
+        actor=admin, participant=participant, data={"status": Status.EXITED}, reason="moved to Malaysia"
+    )
     agree()
-    services.participant_delete(actor=admin, participant=Participant.objects.get(pk=participant.pk))
+    assert ParticipantTally.objects.get(group_id=group.pk, status=Status.EXITED).participants == 1
+    draft = services.participant_register(actor=coord_a, data=registration_row(2, mandau_village())).participant
+    services.participant_update(
+        actor=coord_a, participant=draft, data={"community_group": group, "status": Status.DRAFT}
+    )
     agree()
-    assert not ParticipantTally.objects.exclude(participants=0).exists()
-    assert not MonthTally.objects.exclude(registrations=0).exists()
+    services.participant_delete(actor=admin, participant=Participant.objects.get(pk=draft.pk))
+    agree()
+    assert (
+        not ParticipantTally.objects.filter(status__in=[Status.DRAFT, Status.SUBMITTED])
+        .exclude(participants=0)
+        .exists()
+    )
+    assert MonthTally.objects.exclude(registrations=0).get().registrations == 1
 
 
 def test_bulk_import_update_and_reassignment(world, admin, coord_a, coord_b):
@@ -162,7 +174,9 @@ def test_nightly_task_recounts_and_says_what_it_corrected(world, coord_a, settin
 
 def test_a_payment_that_reactivates_moves_the_status_tally(world, coord_a, admin):
     a1 = world["a1"]
-    services.participant_update(actor=admin, participant=a1, data={"status": Status.NON_ACTIVE})
+    services.participant_update(
+        actor=admin, participant=a1, data={"status": Status.NON_ACTIVE}, reason="no payment for three months"
+    )
     agree()
     owed = sum(b.amount for b in Bill.objects.filter(participant=a1))
     pay(coord_a, Participant.objects.get(pk=a1.pk), owed)

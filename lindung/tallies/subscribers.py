@@ -1,0 +1,72 @@
+"""The dashboards' tallies follow the domain events (core/events.py): registered in
+TalliesConfig.ready(), entered first and left last around every change that moves a
+figure, so they read the figures before the change and after every other subscriber
+(coverage, arrears, first bills) has done its part. Writers never call them."""
+
+import contextlib
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from lindung.core import events
+
+from . import maintain
+from .sources import ARREARS, BILLS, MONEY, PEOPLE
+
+# Changes to these participant fields move a participant between tally keys.
+TALLIED_FIELDS = frozenset(
+    {"coordinator", "village", "district", "community_group", "status", "registered_by", "registration_date"}
+)
+
+
+@contextlib.contextmanager
+def _registered(event: events.Event) -> Iterator[None]:
+    yield
+    maintain.added(event.participant_ids)  # ids are known once the rows are saved
+
+
+def _changed(event: events.Event) -> contextlib.AbstractContextManager[None] | None:
+    if not TALLIED_FIELDS & set(event.facts.get("fields", ())):
+        return None
+    return maintain.tracking(event.participant_ids)
+
+
+@contextlib.contextmanager
+def _bills_generated(event: events.Event) -> Iterator[None]:
+    # The monthly run: new bills only add their own amounts (no re-read of each
+    # participant's history); a bill issued already past due moves its arrears.
+    bills = event.objects.get("bills", [])
+    today = timezone.localdate()
+    late = [bill.participant_id for bill in bills if bill.due_date < today]
+    with maintain.tracking(late, (ARREARS,)):
+        yield
+    maintain.bills_added(event.participant_ids, [bill.pk for bill in bills])
+
+
+def _arrears_rebuilt(event: events.Event) -> None:
+    from .models import ArrearsTally
+    from .rebuild import rebuild_tallies
+
+    rebuild_tallies([ArrearsTally])
+
+
+def register() -> None:
+    events.subscribe("tallies.registered", {"participant.registered", "participants.registered"}, _registered, order=0)
+    events.subscribe("tallies.changed", {"participant.changed", "participants.updated"}, _changed, order=0)
+    events.subscribe(
+        "tallies.people",
+        {"participant.status_changed", "participant.deleted", "participants.reassigned"},
+        lambda event: maintain.tracking(
+            event.participant_ids, PEOPLE if event.kind.endswith("status_changed") else maintain.ALL
+        ),
+        order=0,
+    )
+    events.subscribe(
+        "tallies.money",
+        {"payment.recorded", "payment.reversed"},
+        lambda e: maintain.tracking(e.participant_ids, MONEY),
+        order=0,
+    )
+    events.subscribe("tallies.bills", {"bill.issued"}, lambda e: maintain.tracking(e.participant_ids, BILLS), order=0)
+    events.subscribe("tallies.bills_generated", {"bills.generated"}, _bills_generated, order=0)
+    events.subscribe("tallies.arrears_rebuilt", {"arrears.rebuilt"}, events.after(_arrears_rebuilt), order=0)
