@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
+
+from lindung.core.permissions import public
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("accounts/", include("lindung.accounts.urls")),
     path("regions/", include("lindung.regions.urls")),

@@ -8,6 +8,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from lindung.billing.schedule import BILLING_BEAT_SCHEDULE
+from lindung.core.schedule import CORE_BEAT_SCHEDULE
 from lindung.tallies.schedule import TALLIES_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -197,7 +198,7 @@ LINDUNG_JOBS_MODE = env("LINDUNG_JOBS_MODE", default="thread")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {**BILLING_BEAT_SCHEDULE, **TALLIES_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**CORE_BEAT_SCHEDULE, **BILLING_BEAT_SCHEDULE, **TALLIES_BEAT_SCHEDULE}
 CELERY_TIMEZONE = TIME_ZONE
 # A slow dashboard recount runs in a thread while the last figures are shown ("thread"),
 # or inside the request ("inline", used by tests: threads and SQLite test databases clash).

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lindung.core.permissions import public
+
 from . import audit_views, views
 from .forms import LoginForm
 
@@ -8,10 +10,10 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
+        public(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -11,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.core.permissions import admin_required
+from lindung.core.permissions import admin_required, signed_in
 from lindung.core.tables import Column, build_table
 
 from . import selectors, services
@@ -120,7 +119,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_edit", pk=user.pk)
 
 
-@login_required
+@signed_in
 def profile(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     action = request.POST.get("action") if request.method == "POST" else None

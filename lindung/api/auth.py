@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lindung.accounts.models import User
+from lindung.core.permissions import Door
 
 from .serializers import TokenResponseSerializer
 from .services import token_issue
@@ -59,6 +60,7 @@ class TokenObtainView(APIView):
     """Like DRF's ``obtain_auth_token`` (whose serializer this reuses), plus the lockout
     answer, token regeneration and a sign-in record."""
 
+    access_door = Door.PUBLIC
     permission_classes = (AllowAny,)
     # Credentials are the only proof here: a stale Authorization header must not turn
     # a sign-in into a 401.

@@ -28,6 +28,7 @@ from lindung.billing.selectors import (
     payment_get_for_user,
     payments_visible_to,
 )
+from lindung.core.permissions import Door
 from lindung.participants import selectors as participant_selectors
 from lindung.participants.models import Participant
 
@@ -218,6 +219,7 @@ def _payment_filter(user: User, queryset: QuerySet[Payment], params: dict[str, A
     responses={200: BillSerializer(many=True), 404: NOT_FOUND},
 )
 class ParticipantBillsView(generics.ListAPIView):
+    access_door = Door.STAFF
     permission_classes = (IsAuthenticated, IsAdminOrCoordinator)
     serializer_class = BillSerializer
 
@@ -256,6 +258,7 @@ class ParticipantBillsView(generics.ListAPIView):
     ),
 )
 class PaymentViewSet(viewsets.GenericViewSet):
+    access_door = Door.STAFF
     permission_classes = (IsAuthenticated, IsAdminOrCoordinator)
     serializer_class = PaymentSerializer
     lookup_value_converter = "int"

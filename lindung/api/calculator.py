@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from lindung.contributions.calculator import Calculation, contribution_calculate_period, month_start
 from lindung.contributions.models import Program, RuleCategory
+from lindung.core.permissions import Door
 
 from .errors import service_errors
 
@@ -79,6 +80,7 @@ ROUNDING = "Each employer and worker share is rounded half-up to the whole rupia
 
 
 class CalculatorView(APIView):
+    access_door = Door.PUBLIC
     permission_classes = (AllowAny,)
     authentication_classes = ()
     throttle_classes = (CalculatorThrottle,)

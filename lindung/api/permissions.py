@@ -3,6 +3,9 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from lindung.core import access
+from lindung.core.permissions import STAFF_KINDS
+
 
 class IsAdminOrCoordinator(BasePermission):
     """The roles that work on participants. Signed-in users with neither role get 403
@@ -10,5 +13,4 @@ class IsAdminOrCoordinator(BasePermission):
     "no data"."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return bool(getattr(user, "is_admin", False) or getattr(user, "is_coordinator", False))
+        return access.principal_of(request.user).kind in STAFF_KINDS

@@ -2,6 +2,8 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from lindung.core.permissions import Door, declare
+
 from .auth import TokenObtainView
 from .billing import ParticipantBillsView, PaymentViewSet
 from .calculator import CalculatorView
@@ -13,7 +15,7 @@ router.register("payments", PaymentViewSet, basename="payment")
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", declare(Door.PUBLIC, SpectacularAPIView.as_view()), name="schema"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("calculator/", CalculatorView.as_view(), name="calculator"),
     path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lindung.accounts.models import User
+from lindung.core.permissions import Door
 from lindung.participants import selectors, services
 
 from .errors import service_errors
@@ -63,6 +64,7 @@ def _user(request: Request) -> User:
 )
 class ParticipantViewSet(viewsets.GenericViewSet):
     # No destroy action: deleting stays a UI decision for now, so DELETE answers 405.
+    access_door = Door.STAFF
     permission_classes = (IsAuthenticated, IsAdminOrCoordinator)
     # JSON only: the browsable API's pages need inline scripts, which our CSP forbids.
     serializer_class = ParticipantSerializer

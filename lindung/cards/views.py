@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.models import User
-from lindung.core.permissions import staff_required
+from lindung.core.permissions import public, staff_required
 
 from . import selectors, services
 from .coverage import valid_through_from
@@ -70,6 +70,7 @@ def _verify_response(request: HttpRequest, context: Mapping[str, object], status
     return response
 
 
+@public
 @never_cache
 @require_GET
 def verify(request: HttpRequest, token: str) -> HttpResponse:

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from lindung.accounts.models import User
 from lindung.communities import selectors, services
 from lindung.communities.forms import CommunityGroupForm, GroupFilterForm
 from lindung.communities.models import CommunityGroup
+from lindung.core.permissions import signed_in
 from lindung.core.tables import Column, build_table
 
 
@@ -37,7 +37,7 @@ def _refuse_non_staff(user: User) -> None:
         raise PermissionDenied
 
 
-@login_required
+@signed_in
 def group_list(request: AuthedRequest) -> HttpResponse:
     filter_form = GroupFilterForm(request.GET, user=request.user)
     filters = filter_form.filters()
@@ -74,7 +74,7 @@ def _refresh_requested(request: AuthedRequest) -> bool:
     return request.method == "POST" and "_refresh" in request.POST
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def group_create(request: AuthedRequest) -> HttpResponse:
     _refuse_non_staff(request.user)
@@ -95,13 +95,13 @@ def group_create(request: AuthedRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
-@login_required
+@signed_in
 def group_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     group = selectors.community_group_get_for_user(request.user, pk)
     return render(request, "communities/group_detail.html", {"group": group})
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def group_update(request: AuthedRequest, pk: int) -> HttpResponse:
     group = selectors.community_group_get_for_user(request.user, pk)
@@ -122,7 +122,7 @@ def group_update(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, group)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def group_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     group = selectors.community_group_get_for_user(request.user, pk)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from lindung.accounts.models import User
 from lindung.contacts import selectors, services
 from lindung.contacts.forms import ContactFilterForm, ContactForm
 from lindung.contacts.models import Contact
+from lindung.core.permissions import signed_in
 from lindung.core.tables import Column, build_table
 
 
@@ -37,7 +37,7 @@ def _columns(user: User) -> list[Column]:
     return columns
 
 
-@login_required
+@signed_in
 def contact_list(request: AuthedRequest) -> HttpResponse:
     filter_form = ContactFilterForm(request.GET, user=request.user)
     region = filter_form.selected_region()
@@ -52,7 +52,7 @@ def contact_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "contacts/contact_list.html", {"table": table, "filter_form": filter_form})
 
 
-@login_required
+@signed_in
 def contact_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_for_user(request.user, pk)
     return render(request, "contacts/contact_detail.html", {"contact": contact})
@@ -66,7 +66,7 @@ def _apply_service_errors(form: ContactForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthedRequest) -> HttpResponse:
     _require_admin(request.user)
@@ -82,7 +82,7 @@ def contact_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "contacts/contact_form.html", {"form": form, "contact": None})
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def contact_update(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_admin(request.user)
@@ -99,7 +99,7 @@ def contact_update(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_admin(request.user)

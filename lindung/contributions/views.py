@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.accounts.models import User
-from lindung.core.permissions import admin_required, staff_required
+from lindung.core.permissions import admin_required, public, staff_required
 
 from . import selectors, services
 from .calculator import contribution_calculate_period, month_start, participant_contribution
@@ -40,6 +40,7 @@ def _program_basis(book: selectors.RuleBook, category: str) -> dict[str, str]:
     }
 
 
+@public
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
     """Public (no login): what an informal worker pays, for 1, 3, 6 or 12 months."""

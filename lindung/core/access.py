@@ -113,6 +113,9 @@ class Rule:
     public: frozenset[str] = frozenset()
     # Other coordinator paths a reader may name (e.g. a payment's collector).
     alternatives: Mapping[str, str] = field(default_factory=dict)
+    # Rows that are someone's own work (jobs): every principal but an administrator
+    # sees only the rows on the ``coordinator`` path that are theirs.
+    personal: bool = False
     # Rows that belong to no one (payment methods, rules): every row is in scope; only
     # the actions are restricted.
     shared: bool = False
@@ -148,13 +151,15 @@ def may(principal: Principal, model: type[models.Model], action: str) -> bool:
 def scope_q(principal: Principal, model: type[models.Model], through: str | None = None) -> Q | None:
     """The filter narrowing ``model`` to this principal's rows; None means every row.
     ``through`` names one of the rule's alternative coordinator paths."""
-    if principal.kind in (Kind.SYSTEM, Kind.ADMIN, Kind.OFFICER):
+    if principal.kind in (Kind.SYSTEM, Kind.ADMIN):
         return None
     rule = rule_of(model)
     if rule.shared:
         return None
     coordinator = rule.alternatives[through] if through else rule.coordinator
-    if principal.kind == Kind.COORDINATOR and coordinator:
+    if principal.kind == Kind.OFFICER and not rule.personal:
+        return None
+    if principal.kind in (Kind.COORDINATOR, Kind.OFFICER) and coordinator:
         return Q(**{f"{coordinator}_id": principal.user_id})
     if principal.kind == Kind.PARTICIPANT and rule.participant and principal.participant_id:
         path = "pk" if rule.participant == "pk" else f"{rule.participant}_id"
@@ -192,12 +197,12 @@ def _value(obj: models.Model, path: str) -> Any:
 
 
 def in_scope(principal: Principal, obj: models.Model) -> bool:
-    if principal.kind in (Kind.SYSTEM, Kind.ADMIN, Kind.OFFICER):
+    if principal.kind in (Kind.SYSTEM, Kind.ADMIN):
         return True
     rule = rule_of(type(obj))
-    if rule.shared:
+    if rule.shared or (principal.kind == Kind.OFFICER and not rule.personal):
         return True
-    if principal.kind == Kind.COORDINATOR and rule.coordinator:
+    if principal.kind in (Kind.COORDINATOR, Kind.OFFICER) and rule.coordinator:
         return principal.user_id is not None and _value(obj, rule.coordinator) == principal.user_id
     if principal.kind == Kind.PARTICIPANT and rule.participant:
         return principal.participant_id is not None and _value(obj, rule.participant) == principal.participant_id

@@ -1,10 +1,11 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from lindung.core.permissions import public, signed_in
 
-@login_required
+
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """The home page is the signed-in user's dashboard (admin or coordinator)."""
     from lindung.reports.dashboard_views import dashboard_context
@@ -14,6 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@public
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitors: 200 when the database answers."""
     try:
@@ -24,6 +26,6 @@ def health(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
 
 
-@login_required
+@signed_in
 def placeholder(request: HttpRequest) -> HttpResponse:
     return HttpResponse("Not built yet", status=501)

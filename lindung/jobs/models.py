@@ -20,6 +20,7 @@ class Job(models.Model):
 
     ACCESS = Rule(
         coordinator="created_by",
+        personal=True,
         actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.OFFICER: frozenset({"view"})},
     )
 

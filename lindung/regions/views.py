@@ -4,7 +4,6 @@ that other forms' cascading selects load with htmx."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lindung.core.permissions import admin_required
+from lindung.core.permissions import admin_required, signed_in
 from lindung.core.tables import Column, build_table
 
 from . import selectors, services
@@ -140,7 +139,7 @@ def _options(request: HttpRequest, regions: Any) -> HttpResponse:
     return render(request, "regions/_options.html", context)
 
 
-@login_required
+@signed_in
 @require_GET
 def district_options(request: HttpRequest) -> HttpResponse:
     """`<option>`s of one regency's districts (``?regency=14.03``) for cascading selects."""
@@ -149,7 +148,7 @@ def district_options(request: HttpRequest) -> HttpResponse:
     return _options(request, selectors.district_list(regency_code=regency) if ok else Region.objects.none())
 
 
-@login_required
+@signed_in
 @require_GET
 def village_options(request: HttpRequest) -> HttpResponse:
     """`<option>`s of one district's villages (``?district=14.03.01``) for cascading selects."""

@@ -4,7 +4,6 @@ participants) and the Excel/PDF download of each chart's table."""
 import tempfile
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext
 from lindung.accounts.models import User
 from lindung.billing.models import PaymentMethod
 from lindung.contacts.models import Contact
-from lindung.core.permissions import staff_required
+from lindung.core.permissions import signed_in, staff_required
 from lindung.regions.cached import level_counts
 from lindung.regions.models import Level
 
@@ -82,7 +81,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@login_required
+@signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", dashboard_context(request))
 
