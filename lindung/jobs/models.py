@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lindung.participants.models import private_storage
+from lindung.core.storage import private_storage
 
 
 class JobStatus(models.TextChoices):
