@@ -2,6 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from lindung.core import urls as core_urls
+from lindung.reports.dashboard_views import home
+
+# The home page is the dashboard, served by reports; it keeps its name core:home (links,
+# LOGIN_REDIRECT_URL) while core itself imports no domain app.
+core_patterns: list[URLPattern | URLResolver] = [path("", home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
@@ -16,7 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("lindung.reports.urls")),
     path("billing/", include("lindung.billing.urls")),
     path("", include("lindung.cards.urls")),
-    path("", include("lindung.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
 ]
 
 if settings.DEBUG:

@@ -1,17 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page is the signed-in user's dashboard (admin or coordinator)."""
-    from lindung.reports.dashboard_views import dashboard_context
-
-    context = dashboard_context(request)
-    context["participant_count"] = context["data"]["participants"]
-    return render(request, "core/home.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:
