@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindung.reports",
     "lindung.billing",
     "lindung.api",
+    "lindung.demo",
 ]
 
 MIDDLEWARE = [
