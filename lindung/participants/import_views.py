@@ -19,9 +19,8 @@ from lindung.core.permissions import staff_required
 from .imports import jobs as imports
 from .imports.errors_file import errors_as_xlsx
 from .imports.forms import ImportUploadForm, LookupForm
+from .imports.kinds import import_kind
 from .imports.lookup import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
-from .imports.participants import COLUMNS
-from .imports.payments import COLUMNS as PAYMENT_COLUMNS
 from .imports.reading import FileProblem
 
 RECENT_IMPORTS = 10
@@ -56,7 +55,7 @@ def import_start(request: HttpRequest, kind: str = "participants") -> HttpRespon
         .filter(params__kind=kind)
         .only("id", "status", "input_name", "created_at", "message", "result", "created_by_id")[:RECENT_IMPORTS]
     )
-    columns = PAYMENT_COLUMNS if kind == "payments" else COLUMNS
+    columns = import_kind(kind).columns
     context = {"form": form, "columns": columns, "recent": recent, "kind": kind}
     return render(request, "participants/import_start.html", context)
 
