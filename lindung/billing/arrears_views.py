@@ -20,7 +20,7 @@ from lindung.core.tables import Column, build_table
 from lindung.core.widgets import FastSelect
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
-from lindung.participants.forms import ParticipantFilterForm
+from lindung.participants.filters import ParticipantFilterForm
 from lindung.tallies.readers import ageing_from_tallies
 
 from . import arrears

@@ -14,7 +14,8 @@ from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import Column, build_table
 
 from . import selectors, services
-from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantFilterForm, ParticipantForm, ReassignForm
+from .filters import ParticipantFilterForm
+from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantForm, ReassignForm
 from .history import participant_timeline
 from .models import Participant
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.participants import selectors
-from lindung.participants.forms import ParticipantFilterForm
+from lindung.participants.filters import ParticipantFilterForm
 from lindung.participants.models import Category, Participant, Sex, Status
 from lindung.participants.views import COLUMNS as LIST_COLUMNS
 
