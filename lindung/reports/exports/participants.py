@@ -14,9 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.participants import selectors
+from lindung.participants.columns import COLUMNS as LIST_COLUMNS
 from lindung.participants.filters import ParticipantFilterForm
 from lindung.participants.models import Category, Participant, Sex, Status
-from lindung.participants.views import COLUMNS as LIST_COLUMNS
 
 from .spec import ExportColumn, ExportSpec, Params, register
 
