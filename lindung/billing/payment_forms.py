@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lindung.accounts.models import Role, User
+from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 
 from .models import CollectionAccount, PaymentMethod
@@ -21,10 +22,6 @@ from .payments import PaymentInput
 from .selectors import PrepayOption
 
 SUBMISSION_KEY = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _rupiah(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 def coordinators() -> QuerySet[User]:
@@ -57,10 +54,10 @@ def prepay_help(options: Sequence[PrepayOption]) -> str:
     parts = []
     for option in options:
         if option.months == 0:
-            parts.append(str(_("open months only: %(amount)s")) % {"amount": _rupiah(option.amount)})
+            parts.append(str(_("open months only: %(amount)s")) % {"amount": rupiah(option.amount)})
         else:
             text = ngettext("%(months)s month: %(amount)s", "%(months)s months: %(amount)s", option.months)
-            parts.append(text % {"months": option.months, "amount": _rupiah(option.amount)})
+            parts.append(text % {"months": option.months, "amount": rupiah(option.amount)})
     return "; ".join(parts)
 
 

@@ -21,6 +21,7 @@ from lindung.accounts.models import Role, User
 from lindung.billing import payments as billing_payments
 from lindung.billing.models import Bill, Payment, PaymentMethod
 from lindung.contributions.calculator import add_months, month_start, participant_contribution
+from lindung.core.money import rupiah
 from lindung.core.scoping import scope_queryset
 from lindung.jobs.models import Job
 from lindung.participants.imports import values
@@ -70,10 +71,6 @@ def submission_key(job_id: int, sheet: str, row: int) -> str:
     """Stable per (import, sheet, row) and within the column's 64 characters."""
     sheet_hash = hashlib.sha256(sheet.encode()).hexdigest()[:16]
     return f"import-{job_id}-{sheet_hash}-{row}"
-
-
-def _money(amount: int) -> str:
-    return f"Rp {amount:,}".replace(",", ".")
 
 
 class PaymentImport:
@@ -259,7 +256,7 @@ class PaymentImport:
                     "The participant owes %(owed)s for the open months. To pay ahead, choose the number of "
                     "months paid in advance."
                 )
-                % {"owed": _money(owed)},
+                % {"owed": rupiah(owed)},
             )
             return
         self._owed[participant.pk] = owed - clean.amount
