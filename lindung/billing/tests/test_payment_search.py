@@ -3,24 +3,18 @@ rows for the same text (billing.selectors.payments_search: name, exact receipt n
 reference, NIK or its first 4+ digits)."""
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import reverse
 
 from lindung.api.tests.conftest import api_client
 from lindung.billing.bills import bills_generate
-from lindung.billing.payments import PaymentInput, payment_record
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 from lindung.core.tests.clients import login_client
 from lindung.reports.exports.payments import payment_export_queryset
+from lindung.reports.tests.test_payment_exports import pay
 
 pytestmark = pytest.mark.django_db
-
-
-def pay(actor, participant, amount, *, on, method, reference=""):
-    data = PaymentInput(amount=amount, paid_on=on, method=method, reference=reference)
-    return payment_record(actor=actor, participant=participant, data=data, submission_key=uuid.uuid4().hex)
 
 
 @pytest.fixture
