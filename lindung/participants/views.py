@@ -13,7 +13,7 @@ from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import build_table
 
 from . import selectors, services
-from .columns import COLUMNS
+from .columns import list_columns
 from .filters import ParticipantFilterForm
 from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantForm, ReassignForm
 from .history import participant_timeline
@@ -46,7 +46,7 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[Participant], ParticipantF
 def participant_list(request: HttpRequest) -> HttpResponse:
     queryset, filter_form = _filtered(request)
     user = _user(request)
-    columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
+    columns = list_columns(user)
     table = build_table(
         request,
         selectors.participant_list_rows(queryset),
