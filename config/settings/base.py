@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lindung.reports",
     "lindung.billing",
     "lindung.api",
+    "lindung.demo",
 ]
 
 MIDDLEWARE = [

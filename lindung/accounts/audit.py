@@ -7,16 +7,22 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from axes.models import AccessFailureLog, AccessLog
+from django.apps import apps
 from django.db.models import F, Field, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields import BooleanField
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from lindung.participants.models import Participant
-
 SIGNIN_FIELDS = ("id", "attempt_time", "username", "ip_address", "user_agent")
 # Columns the history keeps that are bookkeeping rather than something a person changed.
 IGNORED_FIELDS = frozenset({"created_at", "created_by", "updated_at", "name_key"})
+# The model whose history the changes tab reads, named by its label as a ForeignKey would:
+# participants sit above accounts, so accounts never import them.
+AUDITED_MODEL = "participants.Participant"
+
+
+def _audited() -> Any:
+    return apps.get_model(AUDITED_MODEL)
 
 
 def day_bounds(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -65,7 +71,7 @@ def signins(
 def participant_changes(
     *, user_id: int | None = None, kind: str = "", start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> QuerySet[Any]:
-    qs = _within(Participant.history.select_related("history_user"), "history_date", start, end)
+    qs = _within(_audited().history.select_related("history_user"), "history_date", start, end)
     if user_id:
         qs = qs.filter(history_user_id=user_id)
     if kind:
@@ -108,7 +114,8 @@ def _participant_url(pk: int) -> str | None:
 
 def change_rows(records: list[Any]) -> list[ChangeRow]:
     """Rows of one page with their field changes: three queries whatever the page size."""
-    history = Participant.history.model
+    audited = _audited()
+    history = audited.history.model
     ids = [r.history_id for r in records if r.history_type == "~"]
     previous_ids = (
         # Two saves can share a timestamp: the history id breaks the tie, as in the ordering.
@@ -131,7 +138,7 @@ def change_rows(records: list[Any]) -> list[ChangeRow]:
     by_id = {p.history_id: p for p in history.objects.filter(history_id__in=wanted)} if wanted else {}
     previous = {current: by_id[prev] for current, prev in pairs.items() if prev in by_id}
     alive = (
-        set(Participant.objects.filter(pk__in={r.id for r in records}).order_by().values_list("pk", flat=True))
+        set(audited.objects.filter(pk__in={r.id for r in records}).order_by().values_list("pk", flat=True))
         if records
         else set()
     )
@@ -142,7 +149,7 @@ def change_rows(records: list[Any]) -> list[ChangeRow]:
         if record.history_type == "~" and before is not None:
             delta = record.diff_against(before, excluded_fields=IGNORED_FIELDS)
             for change in delta.changes:
-                field = cast(Field, Participant._meta.get_field(change.field))
+                field = cast(Field, audited._meta.get_field(change.field))
                 changes.append(
                     FieldChange(str(field.verbose_name), _display(field, change.old), _display(field, change.new))
                 )

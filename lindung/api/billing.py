@@ -8,7 +8,7 @@ recorded (200, same body) instead of recording it again (201 the first time)."""
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse as url_reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -26,6 +26,7 @@ from lindung.billing.selectors import (
     bills_visible_to,
     collection_accounts_visible_to,
     payment_get_for_user,
+    payments_search,
     payments_visible_to,
 )
 from lindung.core.permissions import Door
@@ -139,7 +140,11 @@ class PaymentQuerySerializer(serializers.Serializer):
     coordinator = serializers.IntegerField(
         required=False, min_value=1, help_text="Administrators only; ignored for a coordinator."
     )
-    q = serializers.CharField(required=False, max_length=100, help_text="Receipt, reference, NIK or name.")
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Receipt number or reference (exact), NIK or its first digits (4 or more), or part of the name.",
+    )
 
 
 class PaymentWriteSerializer(serializers.Serializer):
@@ -204,12 +209,7 @@ def _payment_filter(user: User, queryset: QuerySet[Payment], params: dict[str, A
         queryset = queryset.filter(participant__coordinator_id=params["coordinator"])
     q = (params.get("q") or "").strip()
     if q:
-        queryset = queryset.filter(
-            Q(receipt_number__iexact=q)
-            | Q(reference__iexact=q)
-            | Q(participant__nik=q)
-            | Q(participant__full_name__icontains=q)
-        )
+        queryset = payments_search(queryset, q)
     return queryset
 
 

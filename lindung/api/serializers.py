@@ -10,6 +10,7 @@ from rest_framework import serializers
 from lindung.accounts.models import Role, User
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
+from lindung.participants.columns import API_LIST_KEYS, FIELDS
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
@@ -59,19 +60,8 @@ class ParticipantListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [
-            "id",
-            "nik",
-            "full_name",
-            "village",
-            "district",
-            "phone",
-            "community_group",
-            "coordinator",
-            "status",
-            "registration_date",
-            "possible_duplicate",
-        ]
+        # The participant fields of a list row, from the one field list (participants/columns.py).
+        fields = ["id", *(FIELDS[key].api for key in API_LIST_KEYS), "possible_duplicate"]
         read_only_fields = fields
 
 

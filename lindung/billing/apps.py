@@ -10,5 +10,7 @@ class BillingConfig(AppConfig):
             bill_jobs,  # noqa: F401 (registers the job handlers and Celery tasks)
             subscribers,
         )
+        from .payment_import import register as register_payment_import
 
         subscribers.register()
+        register_payment_import()

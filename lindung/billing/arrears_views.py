@@ -1,7 +1,8 @@
-"""Arrears page, contribution notice letters and bill runs (CON-5, CON-2 operations)."""
+"""Contribution notice letters for the arrears page's selection, and bill runs (CON-5,
+CON-2 operations). The arrears page itself is served by reports (reports/arrears_views.py):
+it reads the tallies, which sit above billing."""
 
 import datetime
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,106 +17,19 @@ from django.utils.translation import gettext_lazy
 from lindung.accounts.models import User
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.scoping import get_scoped_or_404
-from lindung.core.tables import Column, build_table
-from lindung.core.widgets import FastSelect
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
-from lindung.participants.forms import ParticipantFilterForm
-from lindung.tallies.readers import ageing_from_tallies
 
-from . import arrears
-from .arrears_table import arrears_table_day
+from .arrears_filters import ArrearsFilterForm
 from .bill_jobs import BILL_RUN_KIND, LETTERS_KIND
 from .bills import bills_missing_count
-from .letters import letter_groups, letters_count, letters_file
-
-# Up to this many letters the PDF is made during the request: WeasyPrint renders about
-# five letters a second on this 2-core machine (200 took 41 s). Beyond, a background job
-# makes them, with progress (UI-5).
-LETTERS_SYNC_MAX = 30
-
-COLUMNS = [
-    Column("name", gettext_lazy("Name"), "participant__full_name"),
-    Column("months", gettext_lazy("Months owed"), "months_owed"),
-    Column("amount", gettext_lazy("Amount owed"), "amount_owed"),
-    Column("oldest", gettext_lazy("Oldest month"), "oldest_month", "hide-sm"),
-    Column("fine", gettext_lazy("Late fine so far"), "", "hide-sm"),
-    Column("coordinator", gettext_lazy("Coordinator"), "", "hide-sm"),
-    Column("village", gettext_lazy("Village"), "", "hide-sm"),
-    Column("phone", gettext_lazy("Phone"), "", "hide-sm"),
-]
-BUCKET_LABELS = {
-    "1": gettext_lazy("1 month"),
-    "2": gettext_lazy("2 months"),
-    "3": gettext_lazy("3 months"),
-    "4-6": gettext_lazy("4–6 months"),
-    "7+": gettext_lazy("over 6 months"),
-}
-
-
-class ArrearsFilterForm(ParticipantFilterForm):
-    """The participant list's filters, plus the ageing bucket."""
-
-    bucket = forms.ChoiceField(
-        label=gettext_lazy("Months owed"),
-        choices=[("", gettext_lazy("All")), *BUCKET_LABELS.items()],
-        required=False,
-        widget=FastSelect,
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, user=user, **kwargs)
-        del self.fields["possible_duplicate"]
+from .letters import LETTERS_SYNC_MAX, letter_groups, letters_count, letters_file
 
 
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-@staff_required
-def arrears_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    today = timezone.localdate()
-    # The pre-grouped table's day: today once the nightly recount has run. Before that
-    # the page shows the previous day's figures (with today's payments) and says so,
-    # since grouping a national ledger live takes seconds (arrears_table.py).
-    table_day = arrears_table_day()
-    day = table_day or today
-    filter_form = ArrearsFilterForm(request.GET or None, user=user)
-    filters = filter_form.filters()
-    rows = arrears.arrears_by_participant(user, filters, day, table_day=table_day)
-    searched = bool((request.GET.get("q") or "").strip())
-    known = ageing_from_tallies(user, filters) if table_day is not None and not searched else None
-    counted = arrears.SummaryCount(known)
-    columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
-    table = build_table(
-        request,
-        rows,
-        columns=columns,
-        default_sort="-amount",
-        search=arrears.arrears_search,
-        filters=filters,
-        tiebreak="participant_id",
-        count=counted,
-    )
-    summary = counted.summary
-    assert summary is not None  # build_table counts every time
-    context = {
-        "table": table,
-        "filter_form": filter_form,
-        "rows": arrears.arrears_rows(table.page.object_list, day),
-        "summary": [(BUCKET_LABELS[key], key, figures) for key, figures in summary.items()],
-        "summary_total": {
-            "participants": sum(f["participants"] for f in summary.values()),
-            "amount": sum(f["amount"] for f in summary.values()),
-        },
-        "today": day,
-        "behind": day != today,
-        "letters_sync_max": LETTERS_SYNC_MAX,
-    }
-    return render(request, "billing/arrears_list.html", context)
 
 
 @staff_required

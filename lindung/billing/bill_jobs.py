@@ -49,7 +49,7 @@ def lock(key: str) -> Iterator[None]:
 
 @job_handler(LETTERS_KIND)
 def letters_job(job: Job, report: Reporter) -> None:
-    from .arrears_views import ArrearsFilterForm
+    from .arrears_filters import ArrearsFilterForm
     from .letters import letter_groups, letters_count, letters_file
 
     user = job.created_by

@@ -34,6 +34,11 @@ from lindung.participants.models import Participant, Status
 from .arrears import FineRules, arrears_by_participant, arrears_search, open_past_due
 from .models import Bill, CollectionAccount, PaymentMethod
 
+# Up to this many letters the PDF is made during the request: WeasyPrint renders about
+# five letters a second on this 2-core machine (200 took 41 s). Beyond, a background job
+# makes them, with progress (UI-5).
+LETTERS_SYNC_MAX = 30
+
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 # Letters are rendered this many at a time: WeasyPrint holds a whole document in memory.
 RENDER_CHUNK = 200

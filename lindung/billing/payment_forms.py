@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from lindung.accounts.models import Role, User
 from lindung.core import access
+from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 
 from .models import CollectionAccount, PaymentMethod
@@ -22,10 +23,6 @@ from .payments import PaymentInput
 from .selectors import PrepayOption
 
 SUBMISSION_KEY = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _rupiah(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 def coordinators() -> QuerySet[User]:
@@ -58,10 +55,10 @@ def prepay_help(options: Sequence[PrepayOption]) -> str:
     parts = []
     for option in options:
         if option.months == 0:
-            parts.append(str(_("open months only: %(amount)s")) % {"amount": _rupiah(option.amount)})
+            parts.append(str(_("open months only: %(amount)s")) % {"amount": rupiah(option.amount)})
         else:
             text = ngettext("%(months)s month: %(amount)s", "%(months)s months: %(amount)s", option.months)
-            parts.append(text % {"months": option.months, "amount": _rupiah(option.amount)})
+            parts.append(text % {"months": option.months, "amount": rupiah(option.amount)})
     return "; ".join(parts)
 
 

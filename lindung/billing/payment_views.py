@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.models import User
+from lindung.core.money import rupiah
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import Column, build_table
 from lindung.participants.models import Participant
@@ -111,7 +112,7 @@ def payment_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Payment of %(amount)s recorded; receipt %(number)s.")
-                    % {"amount": _rupiah(payment.amount), "number": payment.receipt_number},
+                    % {"amount": rupiah(payment.amount), "number": payment.receipt_number},
                 )
                 url = reverse("participants:detail", args=[participant.pk])
                 return redirect(f"{url}?paid={payment.pk}#payments")
@@ -133,10 +134,6 @@ def payment_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
     if _is_htmx(request):
         return render(request, "billing/_payment_form.html", context)
     return render(request, "billing/payment_form.html", context)
-
-
-def _rupiah(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 # --- Payments list, detail, reversal, receipt ----------------------------------------
@@ -407,7 +404,7 @@ def deposit_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, _("Deposit of %(amount)s recorded.") % {"amount": _rupiah(deposit.amount)})
+                messages.success(request, _("Deposit of %(amount)s recorded.") % {"amount": rupiah(deposit.amount)})
                 return redirect("billing:deposit_detail", pk=deposit.pk)
     else:
         form = DepositForm(initial={"deposited_on": timezone.localdate()}, actor=user)

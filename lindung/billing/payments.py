@@ -16,6 +16,7 @@ from lindung.contributions.calculator import add_months, month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.core import access, events
+from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 
 from .bills import bills_ensure
@@ -150,7 +151,7 @@ def _record_locked(actor: User, participant: Participant, data: PaymentInput, su
                     "The participant owes %(owed)s for the open months. To pay ahead, choose the number of "
                     "months paid in advance."
                 )
-                % {"owed": f"Rp {owed:,}".replace(",", ".")}
+                % {"owed": rupiah(owed)}
             }
         )
     payment = Payment.objects.create(

@@ -14,6 +14,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from lindung.contributions.calculator import add_months
+from lindung.core.money import rupiah
 
 from .models import Payment
 
@@ -177,7 +178,7 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
     lines = [
         ReceiptLine(
             month=a.bill.month,
-            programs=", ".join(f"{line.program.upper()} {_rupiah(line.amount)}" for line in a.bill.lines.all()),
+            programs=", ".join(f"{line.program.upper()} {rupiah(line.amount)}" for line in a.bill.lines.all()),
             bill_amount=a.bill.amount,
             amount=abs(a.amount),  # a reversal lists what it cancels, under its own heading
         )
@@ -196,10 +197,6 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
         "months": months_label(line.month for line in lines),
         "lines": lines,
     }
-
-
-def _rupiah(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 def render_receipt_html(context: dict[str, Any]) -> str:

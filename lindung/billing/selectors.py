@@ -112,6 +112,10 @@ def prepay_options(participant: Participant, on: datetime.date) -> list[PrepayOp
 
 
 def payments_search(queryset: QuerySet[Payment], text: str) -> QuerySet[Payment]:
+    """The one payment search (the payments page, the API's ?q= and the export): part of
+    the participant's name, the exact receipt number or reference (any case), or the
+    first digits of the participant's NIK (at least 4, spaces ignored), as the
+    participant search reads a NIK."""
     text = text.strip()
     digits = text.replace(" ", "")
     condition = Q(participant__full_name__icontains=text) | Q(receipt_number__iexact=text) | Q(reference__iexact=text)

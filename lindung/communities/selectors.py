@@ -1,15 +1,15 @@
 """Reads of community groups, always narrowed by core.scoping."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from lindung.accounts.models import User
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
-from lindung.participants.models import Participant
 from lindung.regions.models import Level, Region
 
 
@@ -24,8 +24,11 @@ class GroupFilters:
 def _participant_count() -> Coalesce:
     # A correlated subquery rather than a JOIN + GROUP BY: the paginator's COUNT then drops
     # it, and only the rows on the page pay for it (unless the page is sorted by it).
+    # Participants sit above communities: their model is reached through the reverse
+    # relation ("participants"), never imported.
+    participant_model = cast(type[Model], CommunityGroup._meta.get_field("participants").related_model)
     counts = (
-        Participant.objects.filter(community_group=OuterRef("pk"))
+        participant_model._default_manager.filter(community_group=OuterRef("pk"))
         .order_by()
         .values("community_group")
         .annotate(n=Count("pk"))

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 
 from .models import PROGRAM_ORDER, ContributionRule, Payer, Program, RuleCategory, RuleKind
@@ -26,10 +27,6 @@ HUNDRED = Decimal(100)
 
 def round_rupiah(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def rupiah_text(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -119,7 +116,7 @@ def _check_income(book: RuleBook, category: str, income: object) -> int:
         raise ValidationError(
             {
                 "income": _("The lowest income that can be declared is %(minimum)s.")
-                % {"minimum": rupiah_text(minimum.amount)}
+                % {"minimum": rupiah(minimum.amount)}
             }
         )
     return income

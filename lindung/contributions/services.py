@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.core import access
+from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 from lindung.participants.services import participant_update
 
-from .calculator import rupiah_text
 from .models import PROGRAM_ORDER, ContributionRule, ParticipantProgram, Program, RuleCategory, RuleKind
 from .selectors import rules_in_force
 
@@ -195,7 +195,7 @@ def participant_contribution_setup(
             raise ValidationError(
                 {
                     "declared_income": _("The lowest income that can be declared is %(minimum)s.")
-                    % {"minimum": rupiah_text(minimum.amount)}
+                    % {"minimum": rupiah(minimum.amount)}
                 }
             )
         participant = participant_update(

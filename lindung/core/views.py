@@ -1,18 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 
 from lindung.core.permissions import public, signed_in
-
-
-@signed_in
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page is the signed-in user's dashboard (admin or coordinator)."""
-    from lindung.reports.dashboard_views import dashboard_context
-
-    context = dashboard_context(request)
-    context["participant_count"] = context["data"]["participants"]
-    return render(request, "core/home.html", context)
 
 
 @public

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.access import ALL, Kind, Rule
-from lindung.participants.models import private_storage
+from lindung.core.storage import private_storage
 
 
 class JobStatus(models.TextChoices):

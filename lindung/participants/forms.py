@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,28 +9,13 @@ from lindung.accounts.selectors import coordinator_choices
 from lindung.communities.models import CommunityGroup
 from lindung.core import access
 from lindung.core.scoping import scope_queryset
-from lindung.core.widgets import FastSelect, ValuesChoiceIterator
 from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
-from lindung.regions.models import Level, Region
 
+from .filters import model_choice, village_choices
 from .models import Category, ConsentMethod, DocumentKind, FamilyMember, Participant, Sex, Status
 from .nik import clean_nik, parse_nik
 from .services import DUPLICATE_NIK_MESSAGE, INITIAL_STATUSES
 from .states import participant_states
-
-MAX_GROUP_OPTIONS = 200
-
-
-def village_choices(district_code: str | None) -> QuerySet[Region]:
-    if not district_code:
-        return Region.objects.none()
-    return Region.objects.filter(level=Level.VILLAGE, parent_id=district_code).order_by("name")
-
-
-def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
 
 
 def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -120,15 +104,15 @@ class ParticipantForm(forms.ModelForm):
         district_field.widget.attrs.update(
             {"hx-get": reverse("regions:village_options"), "hx-target": "#id_village", "hx-trigger": "change"}
         )
-        _model_choice(self, "village").queryset = village_choices(district_code)
+        model_choice(self, "village").queryset = village_choices(district_code)
         self.fields["village"].help_text = _("Choose the district first; its villages are then listed.")
-        _model_choice(self, "community_group").queryset = scope_queryset(user, CommunityGroup.objects.all())
+        model_choice(self, "community_group").queryset = scope_queryset(user, CommunityGroup.objects.all())
         _choice(self, "sex").choices = Sex.choices
         _choice(self, "category").choices = Category.choices
         _choice(self, "consent_method").choices = [("", "---------"), *ConsentMethod.choices]
         principal = access.principal_of(user)
         if access.may(principal, Participant, "reassign"):
-            _model_choice(self, "coordinator").queryset = coordinator_choices()
+            model_choice(self, "coordinator").queryset = coordinator_choices()
             if instance and instance.pk:
                 self.fields["coordinator"].initial = instance.coordinator_id
         else:
@@ -190,82 +174,6 @@ class ParticipantForm(forms.ModelForm):
         }
 
 
-class CoordinatorFilterField(forms.ModelChoiceField):
-    """The coordinators (200 at national scale) read as rows, not User instances."""
-
-    iterator = ValuesChoiceIterator
-    option_columns = ("pk", "first_name", "last_name", "username")
-
-    @staticmethod
-    def option_label(pk: int, first_name: str, last_name: str, username: str) -> str:
-        return f"{first_name} {last_name}".strip() or username  # User.__str__
-
-
-class GroupFilterField(forms.ModelChoiceField):
-    """A coordinator's groups (up to MAX_GROUP_OPTIONS) read as rows, not instances."""
-
-    iterator = ValuesChoiceIterator
-    option_columns = ("pk", "name")
-
-    @staticmethod
-    def option_label(pk: int, name: str) -> str:
-        return name  # CommunityGroup.__str__
-
-
-class ParticipantFilterForm(forms.Form):
-    regency = RegencyField()
-    district = DistrictField(required=False)
-    # FastSelect: hundreds of options (coordinators, regencies) rendered by the template
-    # engine cost the list pages more than their queries (lindung/core/widgets.py).
-    village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Region.objects.none(), required=False, to_field_name="code", widget=FastSelect
-    )
-    group = GroupFilterField(
-        label=_("Group"), queryset=CommunityGroup.objects.none(), required=False, widget=FastSelect
-    )
-    coordinator = CoordinatorFilterField(
-        label=_("Coordinator"), queryset=User.objects.none(), required=False, widget=FastSelect
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False, widget=FastSelect
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False, widget=FastSelect
-    )
-    possible_duplicate = forms.BooleanField(label=_("Likely duplicates only"), required=False)
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        district_code = self.data.get("district") or None
-        regency_code = self.data.get("regency") or (district_code[:5] if district_code else home_regency(user))
-        many = needs_regency_choice()
-        if not many:
-            del self.fields["regency"]
-        district_field = self.fields["district"]
-        assert isinstance(district_field, DistrictField)
-        district_field.offer(district_options(regency=regency_code, selected=district_code, many=many))
-        _model_choice(self, "village").queryset = village_choices(district_code)
-        groups = scope_queryset(user, CommunityGroup.objects.all())
-        if district_code:
-            groups = groups.filter(village__parent_id=district_code)
-        elif groups.count() > MAX_GROUP_OPTIONS:
-            # Thousands of options cost the page more than its query; narrow by district.
-            selected = str(self.data.get("group") or "")
-            groups = groups.filter(pk=int(selected)) if selected.isdigit() else groups.none()
-        _model_choice(self, "group").queryset = groups
-        if user.is_admin:
-            _model_choice(self, "coordinator").queryset = coordinator_choices()
-        else:
-            del self.fields["coordinator"]
-
-    def filters(self) -> dict[str, Any]:
-        """Valid filters only: a stale or tampered value is ignored, not an error page."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
-
-
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     file = forms.FileField(
@@ -281,8 +189,8 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _model_choice(self, "from_coordinator").queryset = coordinator_choices()
-        _model_choice(self, "to_coordinator").queryset = coordinator_choices()
+        model_choice(self, "from_coordinator").queryset = coordinator_choices()
+        model_choice(self, "to_coordinator").queryset = coordinator_choices()
         district_field = self.fields["district"]
         assert isinstance(district_field, DistrictField)
         district_field.offer(district_options(regency=home_regency(user), selected=self.data.get("district")))

@@ -1,15 +1,12 @@
-"""Bulk import and bulk NIK lookup pages (REG-4). Thin: the imports package and the
+"""Bulk import pages (REG-4). Thin: the imports package and the
 jobs app do the work."""
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,11 +15,8 @@ from lindung.core.permissions import staff_required
 
 from .imports import jobs as imports
 from .imports.errors_file import errors_as_xlsx
-from .imports.forms import ImportUploadForm, LookupForm
-from .imports.lookup import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
-from .imports.participants import COLUMNS
-from .imports.payments import COLUMNS as PAYMENT_COLUMNS
-from .imports.reading import FileProblem
+from .imports.forms import ImportUploadForm
+from .imports.kinds import import_kind
 
 RECENT_IMPORTS = 10
 
@@ -56,7 +50,7 @@ def import_start(request: HttpRequest, kind: str = "participants") -> HttpRespon
         .filter(params__kind=kind)
         .only("id", "status", "input_name", "created_at", "message", "result", "created_by_id")[:RECENT_IMPORTS]
     )
-    columns = PAYMENT_COLUMNS if kind == "payments" else COLUMNS
+    columns = import_kind(kind).columns
     context = {"form": form, "columns": columns, "recent": recent, "kind": kind}
     return render(request, "participants/import_start.html", context)
 
@@ -134,53 +128,3 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if preview.params.get("kind") == "payments":
         return redirect("participants:payments_import_start")
     return redirect("participants:import_start")
-
-
-@staff_required
-def participant_lookup(request: HttpRequest) -> HttpResponse:
-    posted = request.method == "POST"
-    form = LookupForm(request.POST if posted else None, request.FILES if posted else None)
-    rows: list[LookupRow] | None = None
-    niks: list[str] = []
-    if posted and form.is_valid():
-        try:
-            upload = form.cleaned_data.get("file")
-            niks = niks_from_file(upload, upload.name or "") if upload else []
-            niks = list(dict.fromkeys([*niks, *niks_from_text(form.cleaned_data.get("niks", ""))]))
-            rows = lookup_niks(request.user, niks)
-        except (FileProblem, TooMany) as error:
-            form.add_error(None, str(error))
-        else:
-            if request.POST.get("download"):
-                return _lookup_csv(rows)
-    context = {
-        "form": form,
-        "rows": rows,
-        "found": sum(1 for r in rows if r.participant) if rows else 0,
-        "niks_text": "\n".join(niks),
-        "max_lookup": MAX_LOOKUP,
-    }
-    return render(request, "participants/lookup.html", context)
-
-
-def _lookup_csv(rows: list[LookupRow]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("NIK"), _("Found"), _("Name"), _("Status"), _("KPJ"), _("Arrears (Rp)")])
-    for row in rows:
-        p = row.participant
-        writer.writerow(
-            [
-                row.query,
-                _("yes") if p else _("no"),
-                p.full_name if p else "",
-                p.get_status_display() if p else "",
-                (p.membership_number or "") if p else "",
-                "" if row.arrears is None else row.arrears,
-            ]
-        )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="nik-lookup-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.access import ALL, Kind, Rule
 from lindung.core.models import TimeStampedModel
+from lindung.core.storage import private_storage  # migrations name it here: keep the import
 
 
 class Sex(models.TextChoices):
@@ -146,12 +146,6 @@ class Participant(TimeStampedModel):
     def masked_nik(self) -> str:
         """NIK with the birth date and serial hidden, for places that need no full number."""
         return f"{self.nik[:6]}{'*' * 6}{self.nik[12:]}" if len(self.nik) == 16 else self.nik
-
-
-def private_storage() -> Storage:
-    """File storage outside every public URL; files are read through scoped views only.
-    A callable, so settings (and tests) decide the folder at run time."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def document_path(instance: "IdentityDocument", filename: str) -> str:

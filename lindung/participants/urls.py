@@ -26,5 +26,4 @@ urlpatterns += [
     path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
-    path("lookup/", import_views.participant_lookup, name="lookup"),
 ]

@@ -6,27 +6,18 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import User
 from lindung.core.permissions import admin_required, staff_required
-from lindung.core.tables import Column, build_table
+from lindung.core.tables import build_table
 
 from . import selectors, services
-from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantFilterForm, ParticipantForm, ReassignForm
+from .columns import list_columns
+from .filters import ParticipantFilterForm
+from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantForm, ReassignForm
 from .history import participant_timeline
 from .models import Participant
-
-COLUMNS = [
-    Column("name", gettext_lazy("Name"), "full_name"),
-    Column("nik", gettext_lazy("NIK"), "nik", "hide-sm"),
-    Column("village", gettext_lazy("Village"), "village__name", "hide-sm"),
-    Column("group", gettext_lazy("Group"), "community_group__name", "hide-sm"),
-    Column("coordinator", gettext_lazy("Coordinator"), "coordinator__first_name", "hide-sm"),
-    Column("status", gettext_lazy("Status"), "status"),
-    Column("registered", gettext_lazy("Registered"), "registration_date", "hide-sm"),
-]
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,7 +46,7 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[Participant], ParticipantF
 def participant_list(request: HttpRequest) -> HttpResponse:
     queryset, filter_form = _filtered(request)
     user = _user(request)
-    columns = COLUMNS if user.is_admin else [c for c in COLUMNS if c.key != "coordinator"]
+    columns = list_columns(user)
     table = build_table(
         request,
         selectors.participant_list_rows(queryset),

@@ -31,6 +31,7 @@ from lindung.communities.models import CommunityGroup
 from lindung.contributions.calculator import add_months, month_start
 from lindung.participants.models import Participant, Status
 from lindung.participants.selectors import FILTER_FIELDS, participants_filter, participants_visible_to
+from lindung.tallies.models import tally_filter
 
 # The filters a dashboard accepts; each narrows participants exactly as on the list page.
 DASHBOARD_FILTERS = ("district", "village", "group", "coordinator")
@@ -216,7 +217,7 @@ def figures(user: Any, filters: Mapping[str, Any], period: Period, today: dateti
     """Every costly figure of a dashboard for ``user`` (admin or coordinator alike: the
     scope narrows; the template picks what to show). From the summary tables, except for a
     village (not a tally key; a village is small enough to count live)."""
-    if "village" in filters:
+    if tally_filter(filters) is None:
         return live_figures(user, filters, period, today)
     from .dashboard_tallies import tally_figures
 

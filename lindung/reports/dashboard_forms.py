@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
 from lindung.contributions.calculator import add_months
-from lindung.participants.forms import ParticipantFilterForm
+from lindung.participants.filters import ParticipantFilterForm
 
 from .dashboard import Period, clean_filters, running_year
 

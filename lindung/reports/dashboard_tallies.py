@@ -19,17 +19,17 @@ from lindung.contributions.calculator import month_start
 from lindung.core.scoping import scope_queryset
 from lindung.participants.models import Status
 from lindung.regions.cached import district_names
-from lindung.tallies.models import MonthTally, ParticipantTally, PaymentTally
+from lindung.tallies.models import MonthTally, ParticipantTally, PaymentTally, tally_filter
 from lindung.tallies.readers import ageing_from_tallies
 
 from . import dashboard as live
 
-COLUMNS = {"district": "district_id", "group": "group_id", "coordinator": "coordinator_id"}
-
 
 def _rows(user: Any, model: type, filters: Mapping[str, Any]) -> QuerySet[Any]:
     rows = scope_queryset(user, model.objects.all())  # type: ignore[attr-defined]
-    return rows.filter(**{COLUMNS[key]: value for key, value in filters.items()})
+    keys = tally_filter(filters)
+    assert keys is not None, "dashboard.figures counts live when a filter is not a tally key"
+    return rows.filter(**keys)
 
 
 def _sum(field: str, **condition: Any) -> Any:

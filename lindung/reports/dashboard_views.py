@@ -86,6 +86,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", dashboard_context(request))
 
 
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page is the signed-in user's dashboard (admin or coordinator). Routed as
+    core:home by config/urls.py: core itself imports no domain app."""
+    context = dashboard_context(request)
+    context["participant_count"] = context["data"]["participants"]
+    return render(request, "reports/home.html", context)
+
+
 def _describe(form: DashboardFilterForm, period: Period, snap: Snapshot) -> list[tuple[str, str]]:
     lines = []
     if form.is_bound and form.is_valid():

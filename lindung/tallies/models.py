@@ -7,10 +7,26 @@ NULLs as distinct and the upsert that keeps these rows exact needs one row per k
 ``coordinator_id`` is the participant's coordinator (the scope of every figure).
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.access import ALL, Kind, Rule
+
+# The participant filters that are tally keys: filter name -> the tallies' column. The one
+# map: the dashboards and the arrears page ask tally_filter(); a filter outside it
+# (village, status, category...) cannot be answered from the tallies.
+FILTER_COLUMNS = {"district": "district_id", "group": "group_id", "coordinator": "coordinator_id"}
+
+
+def tally_filter(filters: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The tallies' filter for these participant filters (values or model instances), or
+    None when one of them is not a tally key."""
+    if set(filters) - FILTER_COLUMNS.keys():
+        return None
+    return {FILTER_COLUMNS[key]: getattr(value, "pk", value) for key, value in filters.items()}
 
 
 class TallyKey(models.Model):

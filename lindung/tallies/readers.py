@@ -8,10 +8,7 @@ from django.db.models import Sum
 from lindung.billing.arrears import AGEING_BUCKETS, ageing_bucket
 from lindung.core.scoping import scope_queryset
 
-from .models import ArrearsTally
-
-# Filters that are tally keys (a participant-list filter name -> the tally's column).
-KEY_COLUMNS = {"district": "district_id", "group": "group_id", "coordinator": "coordinator_id"}
+from .models import ArrearsTally, tally_filter
 
 
 def ageing_from_tallies(user: Any, filters: Mapping[str, Any]) -> dict[str, dict[str, int]] | None:
@@ -20,11 +17,10 @@ def ageing_from_tallies(user: Any, filters: Mapping[str, Any]) -> dict[str, dict
     not a tally key (village, status, category...): the caller sums the rows instead."""
     given = {key: value for key, value in filters.items() if value not in (None, "", False)}
     bucket = given.pop("bucket", None)
-    if set(given) - KEY_COLUMNS.keys() or (bucket and bucket not in AGEING_BUCKETS):
+    keys = tally_filter(given)
+    if keys is None or (bucket and bucket not in AGEING_BUCKETS):
         return None
-    rows = scope_queryset(user, ArrearsTally.objects.all()).filter(
-        **{KEY_COLUMNS[key]: getattr(value, "pk", value) for key, value in given.items()}
-    )
+    rows = scope_queryset(user, ArrearsTally.objects.all()).filter(**keys)
     totals = {key: {"participants": 0, "amount": 0} for key in AGEING_BUCKETS}
     grouped = rows.order_by().values_list("months_owed").annotate(n=Sum("participants"), owed=Sum("amount"))
     for months, n, owed in grouped:

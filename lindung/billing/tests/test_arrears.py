@@ -15,9 +15,9 @@ from lindung.billing.arrears import (
     owed_by_participant,
 )
 from lindung.billing.bills import bills_ensure
+from lindung.billing.lookup import arrears_for
 from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
 from lindung.contributions.calculator import late_fine, months_late
-from lindung.participants.imports.lookup import arrears_for
 
 from .arrears_data import bill, late_payer, months_ago, wage_earner
 from .factories import cash_method, informal_participant

@@ -1,5 +1,6 @@
 from django import template
 
+from lindung.core import money
 from lindung.core.tables import Column, Table
 
 register = template.Library()
@@ -18,9 +19,7 @@ def querystring_with(table: Table, **changes: object) -> str:
 @register.filter
 def rupiah(value: int | None) -> str:
     """Rp 1.234.567 (UI-1): Indonesian thousands separator whatever the active language."""
-    if value is None:
-        return "–"
-    return "Rp " + f"{int(value):,}".replace(",", ".")
+    return money.rupiah(value)
 
 
 @register.filter

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, override
 from lindung.accounts.models import User
 from lindung.core.tests.factories import CoordinatorFactory, region
 from lindung.core.widgets import FastSelect
-from lindung.participants.forms import CoordinatorFilterField, ParticipantFilterForm
+from lindung.participants.filters import CoordinatorFilterField, ParticipantFilterForm
 from lindung.regions.fields import RegencyField
 from lindung.regions.models import Level, Region
 

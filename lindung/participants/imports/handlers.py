@@ -9,27 +9,19 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lindung.accounts.models import User
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, job_handler
 
 from .base import ImportKind
 from .jobs import COMMIT_JOB, PREVIEW_JOB
-from .participants import ParticipantImport
-from .payments import PaymentImport
+from .kinds import import_kind
 from .pipeline import Report, run_import
 from .reading import SpreadsheetFile, open_spreadsheet
 
 
 def build_kind(preview: Job, *, committing: bool = False) -> ImportKind:
     """The import kind a preview job was queued for."""
-    params = preview.params
-    if params.get("kind") == "payments":
-        return PaymentImport(actor=preview.created_by, job_id=preview.pk)
-    if params.get("kind") != "participants":
-        raise ValueError(f"unknown import kind {params.get('kind')!r}")
-    coordinator = User.objects.filter(pk=params["coordinator"]).first() if params.get("coordinator") else None
-    return ParticipantImport(actor=preview.created_by, coordinator=coordinator, committing=committing)
+    return import_kind(preview.params.get("kind", "")).build(preview, committing)
 
 
 def _summary(report: Report) -> str:

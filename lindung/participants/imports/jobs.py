@@ -16,11 +16,11 @@ from lindung.core.scoping import get_scoped_or_404, scope_queryset
 from lindung.jobs.models import Job, JobStatus
 from lindung.jobs.services import job_enqueue
 
+from .kinds import is_import_kind
 from .reading import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
 
 PREVIEW_JOB = "participants_import_preview"
 COMMIT_JOB = "participants_import_commit"
-KINDS = ("participants", "payments")
 
 
 def _require_staff(actor: User) -> None:
@@ -36,7 +36,7 @@ def import_start(
     admin may name the coordinator the new participants belong to (payments: no
     coordinator, each row names its collector)."""
     _require_staff(actor)
-    if kind not in KINDS:
+    if not is_import_kind(kind):
         raise ValueError(f"unknown import kind {kind!r}")
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from lindung.accounts.models import User
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
+from lindung.jobs.models import Job
 from lindung.participants import services
 from lindung.participants.models import Participant
 from lindung.participants.nik import clean_nik
@@ -23,6 +24,7 @@ from lindung.regions.models import Level, Region
 from . import values
 from .base import Action, Outcome, SourceRow
 from .columns import ColumnSpec
+from .kinds import KindSpec, register_kind
 from .pipeline import CHUNK_ROWS, CommitAborted
 from .validation import check_registration, check_update
 
@@ -310,3 +312,14 @@ def _aborted(outcome: Outcome, exc: Exception) -> CommitAborted:
 
 def _label(name: str) -> str:
     return str(getattr(Participant._meta.get_field(name), "verbose_name", name))
+
+
+def _build(preview: Job, committing: bool) -> ParticipantImport:
+    params = preview.params
+    coordinator = User.objects.filter(pk=params["coordinator"]).first() if params.get("coordinator") else None
+    return ParticipantImport(actor=preview.created_by, coordinator=coordinator, committing=committing)
+
+
+def register() -> None:
+    """Called from ParticipantsConfig.ready(): the import pages and jobs find the kind by name."""
+    register_kind(KindSpec("participants", COLUMNS, _build))

@@ -14,6 +14,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Pass
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
+SPREADSHEET_ACCEPT = ".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 # Old .xls files and password-protected .xlsx files are both OLE compound documents.

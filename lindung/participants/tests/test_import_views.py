@@ -36,7 +36,7 @@ def job_urls(w):
 
 
 def test_anonymous_goes_to_login(client, world):
-    urls = [("get", reverse("participants:import_start")), ("get", reverse("participants:lookup")), *job_urls(world)]
+    urls = [("get", reverse("participants:import_start")), ("get", reverse("billing:lookup")), *job_urls(world)]
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url

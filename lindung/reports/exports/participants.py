@@ -5,6 +5,7 @@ NIK: Excel and CSV carry the full number, because coordinators use it to registe
 look people up at BPJS Ketenagakerjaan; the PDF masks it (``masked_nik``), because printed
 paper is left on desks and passed around, where nobody can revoke it."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -14,9 +15,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.participants import selectors
-from lindung.participants.forms import ParticipantFilterForm
+from lindung.participants.columns import EXPORT_KEYS, FIELDS, keys_for, list_columns
+from lindung.participants.filters import ParticipantFilterForm
 from lindung.participants.models import Category, Participant, Sex, Status
-from lindung.participants.views import COLUMNS as LIST_COLUMNS
 
 from .spec import ExportColumn, ExportSpec, Params, register
 
@@ -37,7 +38,7 @@ def as_querydict(params: Params) -> QueryDict:
 
 def _sortable(user: Any) -> dict[str, str]:
     # The list page's whitelist: a coordinator's list has no coordinator column to sort by.
-    return {c.key: c.sort for c in LIST_COLUMNS if c.sort and (user.is_admin or c.key != "coordinator")}
+    return {c.key: c.sort for c in list_columns(user) if c.sort}
 
 
 def _sort_key(user: Any, query: QueryDict) -> str:
@@ -107,7 +108,7 @@ def describe_participant_export(user: Any, params: Params) -> list[tuple[str, st
     if q:
         lines.append((gettext("Search"), q))
     sort = _sort_key(user, query)
-    label = next(str(c.label) for c in LIST_COLUMNS if c.key == sort.lstrip("-"))
+    label = str(FIELDS[sort.lstrip("-")].label)
     lines.append((gettext("Sorted by"), label + (" ↓" if sort.startswith("-") else "")))
     return lines
 
@@ -119,25 +120,31 @@ def _labels(choices: type[models.TextChoices]) -> Any:
     return lambda value: labels.get(value, value)
 
 
+def _column(key: str, value: Callable[[Any], Any], **how: Any) -> ExportColumn:
+    # Name and label from the one participant field list (participants/columns.py).
+    return ExportColumn(key, FIELDS[key].label, value, **how)
+
+
 def _columns(user: Any) -> list[ExportColumn]:
     sex, category, status = _labels(Sex), _labels(Category), _labels(Status)
     columns = [
-        ExportColumn("nik", _("NIK"), lambda p: p.nik, width=18, pdf_value=lambda p: p.masked_nik),
-        ExportColumn("name", _("Name"), lambda p: p.full_name, width=28),
-        ExportColumn("kpj", _("KPJ"), lambda p: p.membership_number or "", width=14),
-        ExportColumn("sex", _("Sex"), lambda p: sex(p.sex), width=10, in_pdf=False),
-        ExportColumn("birth_date", _("Date of birth"), lambda p: p.birth_date, kind="date", width=12, in_pdf=False),
-        ExportColumn("phone", _("Phone"), lambda p: p.phone, width=16),
-        ExportColumn("village", _("Village"), lambda p: p.village.name, width=20),
-        ExportColumn("district", _("District"), lambda p: p.district.name, width=20),
-        ExportColumn("group", _("Group"), lambda p: p.community_group.name if p.community_group else "", width=20),
-        ExportColumn("coordinator", _("Coordinator"), lambda p: str(p.coordinator) if p.coordinator else "", width=20),
-        ExportColumn("category", _("Category"), lambda p: category(p.category), width=22, in_pdf=False),
-        ExportColumn("status", _("Status"), lambda p: status(p.status), width=12),
-        ExportColumn("registered", _("Registered"), lambda p: p.registration_date, kind="date", width=12),
+        _column("nik", lambda p: p.nik, width=18, pdf_value=lambda p: p.masked_nik),
+        _column("name", lambda p: p.full_name, width=28),
+        _column("kpj", lambda p: p.membership_number or "", width=14),
+        _column("sex", lambda p: sex(p.sex), width=10, in_pdf=False),
+        _column("birth_date", lambda p: p.birth_date, kind="date", width=12, in_pdf=False),
+        _column("phone", lambda p: p.phone, width=16),
+        _column("village", lambda p: p.village.name, width=20),
+        _column("district", lambda p: p.district.name, width=20),
+        _column("group", lambda p: p.community_group.name if p.community_group else "", width=20),
+        _column("coordinator", lambda p: str(p.coordinator) if p.coordinator else "", width=20),
+        _column("category", lambda p: category(p.category), width=22, in_pdf=False),
+        _column("status", lambda p: status(p.status), width=12),
+        _column("registered", lambda p: p.registration_date, kind="date", width=12),
     ]
-    # A coordinator's own export would repeat their name on every row.
-    return columns if user.is_admin else [c for c in columns if c.key != "coordinator"]
+    assert [c.key for c in columns] == list(EXPORT_KEYS)
+    shown = set(keys_for(user, EXPORT_KEYS))
+    return [c for c in columns if c.key in shown]
 
 
 PARTICIPANTS = register(

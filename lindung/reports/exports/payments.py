@@ -6,13 +6,13 @@ sum is the money actually kept. The PDF masks the NIK, as the participant export
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role, User
 from lindung.billing.models import Payment, PaymentMethod
-from lindung.billing.selectors import payments_visible_to
+from lindung.billing.selectors import payments_search, payments_visible_to
 from lindung.participants.models import Participant
 
 from .participants import SEARCH_MAX, as_querydict
@@ -63,13 +63,7 @@ def payment_export_queryset(user: Any, params: Params) -> QuerySet[Payment]:
     if "coordinator" in applied:
         queryset = queryset.filter(participant__coordinator_id=applied["coordinator"])
     if "q" in applied:
-        q = applied["q"]
-        queryset = queryset.filter(
-            Q(receipt_number__iexact=q)
-            | Q(reference__iexact=q)
-            | Q(participant__nik=q)
-            | Q(participant__full_name__icontains=q)
-        )
+        queryset = payments_search(queryset, applied["q"])
     return (
         queryset.annotate(months=Count("allocations"))
         .select_related("participant", "method", "collected_by")

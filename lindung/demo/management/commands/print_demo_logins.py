@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from lindung.accounts.models import User
-from lindung.core.management.commands.load_demo import ADMIN, COORDINATORS, DEMO_PASSWORD
+from lindung.demo.management.commands.load_demo import ADMIN, COORDINATORS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -4,21 +4,19 @@ their arrears. A NIK the user may not see answers exactly like one nobody regist
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from lindung.participants.imports import values
+from lindung.participants.imports.columns import find_header
+from lindung.participants.imports.participants import COLUMNS
+from lindung.participants.imports.reading import FileProblem, open_spreadsheet
 from lindung.participants.models import Participant
 from lindung.participants.nik import clean_nik
 from lindung.participants.selectors import participants_visible_to
 
-from . import values
-from .columns import find_header
-from .participants import COLUMNS
-from .reading import FileProblem, open_spreadsheet
-
-if TYPE_CHECKING:
-    from lindung.billing.arrears import Owed
+from .arrears import Owed, owed_by_participant
 
 MAX_LOOKUP = 5_000
 _QUERY_CHUNK = 1000
@@ -43,9 +41,7 @@ def arrears_for(participants: Iterable[Participant]) -> dict[int, int | None]:
     return {pid: owed.amount for pid, owed in _owed(participants).items()}
 
 
-def _owed(participants: Iterable[Participant]) -> "dict[int, Owed]":
-    from lindung.billing.arrears import owed_by_participant
-
+def _owed(participants: Iterable[Participant]) -> dict[int, Owed]:
     return owed_by_participant([p.pk for p in participants])
 
 

@@ -21,14 +21,16 @@ from lindung.accounts.models import Role, User
 from lindung.billing import payments as billing_payments
 from lindung.billing.models import Bill, Payment, PaymentMethod
 from lindung.contributions.calculator import add_months, month_start, participant_contribution
+from lindung.core.money import rupiah
 from lindung.core.scoping import scope_queryset
+from lindung.jobs.models import Job
+from lindung.participants.imports import values
+from lindung.participants.imports.base import Action, Outcome, SourceRow
+from lindung.participants.imports.columns import ColumnSpec
+from lindung.participants.imports.kinds import KindSpec, register_kind
+from lindung.participants.imports.pipeline import CommitAborted
 from lindung.participants.models import Participant
 from lindung.participants.nik import clean_nik
-
-from . import values
-from .base import Action, Outcome, SourceRow
-from .columns import ColumnSpec
-from .pipeline import CommitAborted
 
 COLUMNS: Sequence[ColumnSpec] = (
     ColumnSpec("nik", gettext_lazy("NIK"), ("no ktp", "nomor ktp", "nomor nik", "nik peserta"), required=True),
@@ -69,10 +71,6 @@ def submission_key(job_id: int, sheet: str, row: int) -> str:
     """Stable per (import, sheet, row) and within the column's 64 characters."""
     sheet_hash = hashlib.sha256(sheet.encode()).hexdigest()[:16]
     return f"import-{job_id}-{sheet_hash}-{row}"
-
-
-def _money(amount: int) -> str:
-    return f"Rp {amount:,}".replace(",", ".")
 
 
 class PaymentImport:
@@ -258,7 +256,7 @@ class PaymentImport:
                     "The participant owes %(owed)s for the open months. To pay ahead, choose the number of "
                     "months paid in advance."
                 )
-                % {"owed": _money(owed)},
+                % {"owed": rupiah(owed)},
             )
             return
         self._owed[participant.pk] = owed - clean.amount
@@ -309,3 +307,12 @@ def _limited(size: int) -> Any:
         return text
 
     return read
+
+
+def _build(preview: Job, committing: bool) -> PaymentImport:
+    return PaymentImport(actor=preview.created_by, job_id=preview.pk)
+
+
+def register() -> None:
+    """Called from BillingConfig.ready(): the import pages and jobs find the kind by name."""
+    register_kind(KindSpec("payments", COLUMNS, _build))

@@ -6,12 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lindung.billing.lookup import MAX_LOOKUP, arrears_for, lookup_niks, niks_from_text
 from lindung.core.tests.factories import AdminFactory, CoordinatorFactory
-from lindung.participants.imports.lookup import MAX_LOOKUP, arrears_for, lookup_niks, niks_from_text
 from lindung.participants.models import Sex
 from lindung.participants.tests.factories import ParticipantFactory, make_nik
-
-from .import_helpers import xlsx
+from lindung.participants.tests.import_helpers import xlsx
 
 pytestmark = pytest.mark.django_db
 BORN = datetime.date(1988, 3, 9)
@@ -37,7 +36,7 @@ def test_niks_are_found_in_any_layout():
 
 
 def test_anonymous_goes_to_login(client):
-    response = client.get(reverse("participants:lookup"))
+    response = client.get(reverse("billing:lookup"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -45,7 +44,7 @@ def test_other_coordinators_participants_answer_like_missing_ones(client, world)
     client.force_login(world["a"])
     missing = make_nik(BORN, Sex.MALE, 999)
     niks = f"{world['mine'].nik}\n{world['theirs'].nik}\n{missing}"
-    page = client.post(reverse("participants:lookup"), {"niks": niks}).content.decode()
+    page = client.post(reverse("billing:lookup"), {"niks": niks}).content.decode()
     assert "Milik A" in page and "11223344" in page and "Milik B" not in page
     assert page.count("not found") == 2 and "1 of 3 NIKs found" in page
     assert "past their due date" in page
@@ -53,14 +52,14 @@ def test_other_coordinators_participants_answer_like_missing_ones(client, world)
 
 def test_admin_finds_everyone(client, world):
     client.force_login(AdminFactory())
-    page = client.post(reverse("participants:lookup"), {"niks": f"{world['mine'].nik},{world['theirs'].nik}"})
+    page = client.post(reverse("billing:lookup"), {"niks": f"{world['mine'].nik},{world['theirs'].nik}"})
     assert "2 of 2 NIKs found" in page.content.decode()
 
 
 def test_csv_download(client, world):
     client.force_login(world["a"])
     response = client.post(
-        reverse("participants:lookup"), {"niks": f"{world['mine'].nik}\n{world['theirs'].nik}", "download": "csv"}
+        reverse("billing:lookup"), {"niks": f"{world['mine'].nik}\n{world['theirs'].nik}", "download": "csv"}
     )
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "NIK,Found,Name,Status,KPJ,Arrears (Rp)"
@@ -72,26 +71,26 @@ def test_file_with_a_nik_column(client, world):
     client.force_login(world["a"])
     content = xlsx([("S", [["No", "NIK"], [1, world["mine"].nik], [2, world["theirs"].nik]])])
     upload = SimpleUploadedFile("daftar.xlsx", content)
-    page = client.post(reverse("participants:lookup"), {"file": upload}).content.decode()
+    page = client.post(reverse("billing:lookup"), {"file": upload}).content.decode()
     assert "1 of 2 NIKs found" in page
     bad = SimpleUploadedFile("daftar.csv", b"Nama\r\nBudi\r\n")
-    assert "No column named NIK" in client.post(reverse("participants:lookup"), {"file": bad}).content.decode()
+    assert "No column named NIK" in client.post(reverse("billing:lookup"), {"file": bad}).content.decode()
 
 
 def test_cap_and_one_query_per_thousand(client, world, django_assert_max_num_queries):
     client.force_login(world["a"])
     too_many = "\n".join(make_nik(BORN, Sex.MALE, i) for i in range(1, MAX_LOOKUP + 2))
-    page = client.post(reverse("participants:lookup"), {"niks": too_many}).content.decode()
+    page = client.post(reverse("billing:lookup"), {"niks": too_many}).content.decode()
     assert "At most 5,000 NIKs" in page
     many = "\n".join(make_nik(BORN, Sex.MALE, i) for i in range(1, 2001))
     # session and user, two chunks of nik__in, one grouped query for the arrears
     with django_assert_max_num_queries(3 + 2 + 2 + 1):
-        client.post(reverse("participants:lookup"), {"niks": many})
+        client.post(reverse("billing:lookup"), {"niks": many})
 
 
 def test_empty_form_says_what_to_do(client, world):
     client.force_login(world["a"])
-    assert "Paste NIKs or choose a file" in client.post(reverse("participants:lookup"), {}).content.decode()
+    assert "Paste NIKs or choose a file" in client.post(reverse("billing:lookup"), {}).content.decode()
 
 
 def test_arrears_are_the_bills_past_due_and_unpaid(world):

@@ -14,8 +14,8 @@ from lindung.accounts.services import user_create
 from lindung.communities.models import GroupType
 from lindung.communities.services import community_group_create
 from lindung.contacts.services import contact_create
-from lindung.core.demo import names
-from lindung.core.demo.money import load_money
+from lindung.demo import names
+from lindung.demo.money import load_money
 from lindung.participants.models import Category, Sex, Status
 from lindung.participants.services import participant_register, participant_update
 from lindung.regions.models import Level, Region

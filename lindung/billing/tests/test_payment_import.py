@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from lindung.billing.bills import bills_generate
 from lindung.billing.models import Bill, Payment
+from lindung.billing.payment_import import submission_key
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 from lindung.jobs.models import JobStatus
 from lindung.participants.imports import jobs as imports
-from lindung.participants.imports.payments import submission_key
-
-from .import_helpers import commit, counts, csv_bytes, xlsx
+from lindung.participants.tests.import_helpers import commit, counts, csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
