@@ -20,7 +20,7 @@ import contextlib
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
@@ -60,28 +60,18 @@ ANONYMOUS = Principal(Kind.ANONYMOUS)
 SYSTEM = Principal(Kind.SYSTEM)
 
 
-class _User(Protocol):
-    pk: Any
-    is_authenticated: bool
-    is_active: bool
-
-    def access_kind(self) -> str: ...
-
-    def access_grants(self) -> frozenset[str]: ...
-
-
-def principal_of(user: Any) -> Principal:
+def principal_of(user: object) -> Principal:
     """The principal a signed-in user (or a participant session) acts as; cached on it."""
     if user is None:
         return SYSTEM
     if isinstance(user, Principal):
         return user
     cached = getattr(user, "_access_principal", None)
-    if cached is not None:
+    if isinstance(cached, Principal):
         return cached
     principal = _build(user)
     with contextlib.suppress(AttributeError):  # AnonymousUser and other slotted objects
-        user._access_principal = principal
+        setattr(user, "_access_principal", principal)  # noqa: B010 (a per-request cache on the user)
     return principal
 
 
