@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +28,7 @@ from lindung.billing.selectors import (
     payments_search,
     payments_visible_to,
 )
+from lindung.core import access
 from lindung.core.permissions import Door
 from lindung.participants import selectors as participant_selectors
 from lindung.participants.models import Participant
@@ -309,8 +309,7 @@ class PaymentViewSet(viewsets.GenericViewSet):
     def reverse(self, request: Request, pk: int) -> Response:
         user = _user(request)
         payment = payment_get_for_user(user, pk)  # 404 first: a coordinator B never learns it exists
-        if not user.is_admin:
-            raise PermissionDenied(_("Only administrators can reverse a payment."))
+        access.require(access.principal_of(user), payment, "reverse", _("Only administrators can reverse a payment."))
         serializer = ReverseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.models import User
+from lindung.core import access
 from lindung.core.money import rupiah
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import Column, build_table
@@ -170,7 +171,11 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, payment: Any, reverse_form: PaymentReverseForm | None = None) -> HttpResponse:
     user = _user(request)
-    can_reverse = user.is_admin and not payment.is_reversal and not hasattr(payment, "reversed_by")
+    can_reverse = (
+        access.permits(access.principal_of(user), payment, "reverse")
+        and not payment.is_reversal
+        and not hasattr(payment, "reversed_by")
+    )
     context = {
         "payment": payment,
         "allocations": selectors.payment_allocations(payment),
@@ -417,7 +422,7 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _deposit_page(request: HttpRequest, deposit: Any, cancel_form: DepositCancelForm | None = None) -> HttpResponse:
-    can_cancel = _user(request).is_admin and deposit.cancelled_at is None
+    can_cancel = access.permits(access.principal_of(_user(request)), deposit, "cancel") and deposit.cancelled_at is None
     context = {"deposit": deposit, "cancel_form": (cancel_form or DepositCancelForm()) if can_cancel else None}
     return render(request, "billing/deposit_detail.html", context)
 

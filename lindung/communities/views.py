@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from lindung.accounts.models import User
 from lindung.communities import selectors, services
 from lindung.communities.forms import CommunityGroupForm, GroupFilterForm
 from lindung.communities.models import CommunityGroup
+from lindung.core import access
 from lindung.core.permissions import signed_in
 from lindung.core.tables import Column, build_table
 
@@ -32,9 +33,8 @@ def _columns(user: User) -> list[Column]:
 
 
 def _refuse_non_staff(user: User) -> None:
-    # Only admins and coordinators hold groups; any other signed-in role sees nothing.
-    if not (user.is_admin or user.is_coordinator):
-        raise PermissionDenied
+    # Only the roles that hold groups (a rule of CommunityGroup) open these pages.
+    access.require_may(access.principal_of(user), CommunityGroup, "view")
 
 
 @signed_in

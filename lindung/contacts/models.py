@@ -2,11 +2,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.access import ALL, Kind, Rule
 from lindung.core.models import TimeStampedModel
 
 
 class Contact(TimeStampedModel):
     """An entry of the contacts directory: branch offices, admins, helpdesks (REG-7)."""
+
+    # Everyone signed in reads the directory (FR-10, FR-15); administrators change it (FR-05).
+    ACCESS = Rule(
+        shared=True,
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view"}),
+            Kind.OFFICER: frozenset({"view"}),
+            Kind.PARTICIPANT: frozenset({"view"}),
+        },
+    )
 
     name = models.CharField(_("name"), max_length=150)
     position = models.CharField(_("position or office"), max_length=150, blank=True)

@@ -1,19 +1,19 @@
 """Writes to the contacts directory (FR-05): admins only."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.contacts.models import Contact
 from lindung.contacts.phones import normalize_phone
+from lindung.core import access
 from lindung.core.phones import normalize_mobile
 from lindung.regions.models import Region
 
 
 def _check_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied
+    access.require_may(access.principal_of(actor), Contact, "change")
 
 
 def _clean(*, name: str, phone: str, whatsapp: str) -> dict[str, str]:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from lindung.accounts.models import User
 from lindung.contacts import selectors, services
 from lindung.contacts.forms import ContactFilterForm, ContactForm
 from lindung.contacts.models import Contact
+from lindung.core import access
 from lindung.core.permissions import signed_in
 from lindung.core.tables import Column, build_table
 
@@ -19,8 +20,7 @@ class AuthedRequest(HttpRequest):
 
 def _require_admin(user: User) -> None:
     # Everyone reads the directory (FR-10, FR-15); only admins change it (FR-05).
-    if not user.is_admin:
-        raise PermissionDenied
+    access.require_may(access.principal_of(user), Contact, "change")
 
 
 def _columns(user: User) -> list[Column]:
@@ -32,7 +32,7 @@ def _columns(user: User) -> list[Column]:
         Column("email", _("Email"), css="hide-sm"),
         Column("region", _("Region"), sort="region__name", css="hide-sm"),
     ]
-    if user.is_admin:
+    if access.may(access.principal_of(user), Contact, "change"):
         columns.append(Column("published", _("Shown"), sort="is_published", css="hide-sm"))
     return columns
 

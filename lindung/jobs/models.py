@@ -21,7 +21,11 @@ class Job(models.Model):
     ACCESS = Rule(
         coordinator="created_by",
         personal=True,
-        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.OFFICER: frozenset({"view"})},
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "change"}),
+            Kind.OFFICER: frozenset({"view", "change"}),
+        },
     )
 
     kind = models.CharField(_("kind"), max_length=50, db_index=True)

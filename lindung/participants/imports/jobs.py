@@ -12,9 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
+from lindung.core import access
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
 from lindung.jobs.models import Job, JobStatus
 from lindung.jobs.services import job_enqueue
+from lindung.participants.models import Participant
 
 from .kinds import is_import_kind
 from .reading import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
@@ -24,8 +26,7 @@ COMMIT_JOB = "participants_import_commit"
 
 
 def _require_staff(actor: User) -> None:
-    if not (actor.is_admin or actor.is_coordinator):
-        raise PermissionDenied
+    access.require_may(access.principal_of(actor), Participant, "add")
 
 
 @transaction.atomic
@@ -101,8 +102,7 @@ def import_cancel(*, actor: User, preview: Job) -> None:
     """Drop an import before it is committed; the uploaded file is deleted."""
     _require_staff(actor)
     preview = Job.objects.select_for_update().get(pk=preview.pk)
-    if preview.created_by_id != actor.pk and not actor.is_admin:
-        raise PermissionDenied
+    access.require(access.principal_of(actor), preview, "change")
     commit_job = import_commit_job(preview)
     if commit_job is not None and commit_job.status != JobStatus.FAILED:
         raise ValidationError(_("This import has already started; it can no longer be cancelled."))
