@@ -117,7 +117,7 @@ def _delete_month(month: datetime.date) -> int:
 def _rebuild_arrears() -> str:
     """Recount the arrears table for its own day: the scratch bills are not yet due, but a
     month billed late would have touched it (bills_generate refreshes late bills)."""
-    from lindung.billing.arrears_table import arrears_rebuild, arrears_table_day
+    from lindung.billing.arrears.table import arrears_rebuild, arrears_table_day
 
     day = arrears_table_day()
     if day is None:
@@ -148,7 +148,7 @@ def sql_baseline(month: datetime.date, ids: list[int] | None) -> dict[str, Any]:
     own program rows would need more; the generated registry has none)."""
     from django.db import connection, transaction
 
-    from lindung.billing.bills import month_end
+    from lindung.billing.bills.services import month_end
     from lindung.contributions.calculator import contribution_calculate, due_date
     from lindung.contributions.selectors import rules_in_force
 
@@ -228,7 +228,7 @@ def service_run(month: datetime.date, ids: list[int] | None) -> dict[str, Any]:
     """bills_generate as the monthly job runs it, counting its queries on the way."""
     from django.db import connection
 
-    from lindung.billing.bills import bills_generate
+    from lindung.billing.bills.services import bills_generate
 
     queries = {"n": 0, "ms": 0.0}
 

@@ -480,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # as the nightly job would (manage.py rebuild_arrears).
     from django.utils import timezone
 
-    from lindung.billing.arrears_table import arrears_rebuild
+    from lindung.billing.arrears.table import arrears_rebuild
 
     rebuild = arrears_rebuild(min(today, timezone.localdate()))
     started = _timed(f"arrears table: {rebuild.rows:,} late payers as of {rebuild.day}", started)

@@ -110,7 +110,7 @@ def reflect(admin: Any, coordinator: Any) -> tuple[float, int] | None:
     from django.utils import timezone
 
     from lindung.billing.models import Bill, PaymentMethod
-    from lindung.billing.payments import PaymentInput, payment_record
+    from lindung.billing.payments.services import PaymentInput, payment_record
 
     bill = Bill.objects.filter(participant__coordinator=coordinator, settled_on__isnull=True).first()
     method = PaymentMethod.objects.filter(is_active=True, needs_reference=False).first()

@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lindung.accounts.models import Role, User
-from lindung.billing import payments as billing_payments
 from lindung.billing.models import Bill, BillLine, CollectionAccount, Payment, PaymentMethod
+from lindung.billing.payments import services as billing_payments
 from lindung.billing.selectors import (
     bills_visible_to,
     collection_accounts_visible_to,

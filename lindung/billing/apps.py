@@ -6,11 +6,9 @@ class BillingConfig(AppConfig):
     label = "billing"
 
     def ready(self) -> None:
-        from . import (
-            bill_jobs,  # noqa: F401 (registers the job handlers and Celery tasks)
-            subscribers,
-        )
-        from .payment_import import register as register_payment_import
+        from lindung.billing import subscribers
+        from lindung.billing.bills import jobs  # noqa: F401 (registers the job handlers and Celery tasks)
+        from lindung.billing.payments.importing import register as register_payment_import
 
         subscribers.register()
         register_payment_import()

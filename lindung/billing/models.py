@@ -293,7 +293,7 @@ class ParticipantArrears(models.Model):
     """What a late payer owes, pre-grouped from their open past-due bills so the arrears
     page sorts and pages a narrow table instead of grouping every open bill on each
     request. Rows exist only for participants who owe; all rows hold the figures for the
-    day of the latest ArrearsRebuild (``as_of``). Written only by lindung.billing.arrears_table,
+    day of the latest ArrearsRebuild (``as_of``). Written only by lindung.billing.arrears.table,
     in the same transaction as the bill or payment change."""
 
     ACCESS = Rule(

@@ -10,10 +10,9 @@ from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lindung.billing.models import Bill, CollectionAccount, Deposit, Payment
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
 from lindung.participants.models import Participant
-
-from .models import Bill, CollectionAccount, Deposit, Payment
 
 
 def bills_visible_to(user: Any) -> QuerySet[Bill]:
@@ -151,7 +150,7 @@ def payment_allocations(payment: Payment) -> QuerySet[Any]:
 def payment_methods_with_use() -> QuerySet[Any]:
     from django.db.models import Exists, OuterRef
 
-    from .models import PaymentMethod
+    from lindung.billing.models import PaymentMethod
 
     return PaymentMethod.objects.annotate(used=Exists(Payment.objects.filter(method=OuterRef("pk"))))
 

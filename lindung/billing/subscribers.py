@@ -2,12 +2,11 @@
 BillingConfig.ready(): writers say what happened; the arrears table, coverage status and
 first bills follow here, inside the same transaction."""
 
+from lindung.billing.arrears.table import arrears_refresh, arrears_refresh_if_late
+from lindung.billing.bills.coverage import coverage_refresh
+from lindung.billing.bills.services import bill_on_activation
 from lindung.core import events
 from lindung.participants.models import Participant, Status
-
-from .arrears_table import arrears_refresh, arrears_refresh_if_late
-from .bills import bill_on_activation
-from .coverage import coverage_refresh
 
 
 def _after_payment(event: events.Event) -> None:

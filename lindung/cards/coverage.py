@@ -4,7 +4,7 @@ from typing import TypeVar
 from django.db.models import Max, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from lindung.billing.bills import month_end
+from lindung.billing.bills.services import month_end
 from lindung.billing.models import Bill
 from lindung.participants.models import Participant
 

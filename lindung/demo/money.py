@@ -8,10 +8,10 @@ import uuid
 from django.utils import timezone
 
 from lindung.accounts.models import User
-from lindung.billing.arrears_table import arrears_rebuild
-from lindung.billing.bills import bills_generate
+from lindung.billing.arrears.table import arrears_rebuild
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, CollectionAccount, PaymentMethod
-from lindung.billing.payments import PaymentInput, payment_record
+from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.contributions.calculator import add_months, month_start
 from lindung.participants.models import Participant, Status
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
-from lindung.billing import arrears
-from lindung.billing.arrears_filters import BUCKET_LABELS, ArrearsFilterForm
-from lindung.billing.arrears_table import arrears_table_day
-from lindung.billing.letters import LETTERS_SYNC_MAX
+from lindung.billing.arrears import selectors as arrears
+from lindung.billing.arrears.filters import BUCKET_LABELS, ArrearsFilterForm
+from lindung.billing.arrears.letters import LETTERS_SYNC_MAX
+from lindung.billing.arrears.table import arrears_table_day
 from lindung.core.permissions import staff_required
 from lindung.core.tables import Column, build_table
 from lindung.tallies.readers import ageing_from_tallies

@@ -8,7 +8,7 @@ which tests hold equal to the live count. Definitions:
 - Collection rate of month M: what has been paid so far on the bills of month M divided
   by the amount of those bills.
 - Arrears: bills past their due date and not paid in full; a participant's ageing bucket is
-  the number of such months (lindung.billing.arrears, the arrears list's own summary).
+  the number of such months (lindung.billing.arrears.selectors, the arrears list's own summary).
 - Turning 56: the 56th birthday falls from today up to, not including, the same day three
   months later.
 
@@ -23,8 +23,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from lindung.billing.arrears import AGEING_BUCKETS, ageing_bucket, ageing_summary, arrears_by_participant
-from lindung.billing.arrears_table import arrears_table_day
+from lindung.billing.arrears.selectors import AGEING_BUCKETS, ageing_bucket, ageing_summary, arrears_by_participant
+from lindung.billing.arrears.table import arrears_table_day
 from lindung.billing.models import Bill, Payment
 from lindung.billing.selectors import bills_visible_to, payments_visible_to
 from lindung.communities.models import CommunityGroup
@@ -172,7 +172,7 @@ def collection_rows(found: Mapping[datetime.date, Mapping[str, Any]], period: Pe
 
 
 def ageing(user: Any, filters: Mapping[str, Any], on: datetime.date) -> list[dict[str, Any]]:
-    """The arrears list's own rows (lindung.billing.arrears) summed per ageing bucket, one
+    """The arrears list's own rows (lindung.billing.arrears.selectors) summed per ageing bucket, one
     query. From the day's arrears table they are grouped by months owed (a dozen groups,
     bucketed here: half the work of one conditional sum per bucket over every late payer);
     the live grouping (before the day's recount) is summed by the list's own summary."""

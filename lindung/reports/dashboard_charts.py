@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lindung.billing.arrears import AGEING_BUCKETS
+from lindung.billing.arrears.selectors import AGEING_BUCKETS
 
 from .dashboard import TOP
 from .exports.spec import ExportColumn, Kind

@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from lindung.billing.arrears import AGEING_BUCKETS
-from lindung.billing.arrears_table import arrears_table_day
+from lindung.billing.arrears.selectors import AGEING_BUCKETS
+from lindung.billing.arrears.table import arrears_table_day
 from lindung.communities.models import CommunityGroup
 from lindung.contributions.calculator import month_start
 from lindung.core.scoping import scope_queryset

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from lindung.billing.arrears import AGEING_BUCKETS, ageing_bucket
+from lindung.billing.arrears.selectors import AGEING_BUCKETS, ageing_bucket
 from lindung.core.scoping import scope_queryset
 
 from .models import ArrearsTally, tally_filter

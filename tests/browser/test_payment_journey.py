@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from lindung.accounts.models import User
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Payment
 from lindung.billing.selectors import prepay_options
 from lindung.billing.tests.factories import cash_method, informal_participant

@@ -6,9 +6,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Payment
-from lindung.billing.payments import PaymentInput, payment_record
+from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 
 from .conftest import api_client

@@ -6,10 +6,9 @@ import datetime
 from django.utils import timezone
 
 from lindung.billing.models import Bill
+from lindung.billing.tests.factories import informal_participant
 from lindung.contributions.calculator import add_months, month_start
 from lindung.participants.models import Category
-
-from .factories import informal_participant
 
 
 def this_month() -> datetime.date:

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from lindung.billing.arrears import (
+from lindung.billing.arrears.selectors import (
     ageing_bucket,
     ageing_summary,
     arrears_by_participant,
@@ -14,13 +14,12 @@ from lindung.billing.arrears import (
     late_fines,
     owed_by_participant,
 )
-from lindung.billing.bills import bills_ensure
-from lindung.billing.lookup import arrears_for
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.bills.services import bills_ensure
+from lindung.billing.lookup.services import arrears_for
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
+from lindung.billing.tests.arrears_data import bill, late_payer, months_ago, wage_earner
+from lindung.billing.tests.factories import cash_method, informal_participant
 from lindung.contributions.calculator import late_fine, months_late
-
-from .arrears_data import bill, late_payer, months_ago, wage_earner
-from .factories import cash_method, informal_participant
 
 pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 6, 20)

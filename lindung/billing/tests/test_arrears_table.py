@@ -14,17 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lindung.billing.arrears import AGEING_BUCKETS, ageing_bucket, ageing_summary, arrears_by_participant
-from lindung.billing.arrears_table import arrears_rebuild, arrears_refresh, arrears_table_day
-from lindung.billing.bill_jobs import rebuild_arrears_task
-from lindung.billing.bills import bills_generate
+from lindung.billing.arrears.selectors import AGEING_BUCKETS, ageing_bucket, ageing_summary, arrears_by_participant
+from lindung.billing.arrears.table import arrears_rebuild, arrears_refresh, arrears_table_day
+from lindung.billing.bills.jobs import rebuild_arrears_task
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import ArrearsRebuild, Bill, ParticipantArrears
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
 from lindung.billing.schedule import BILLING_BEAT_SCHEDULE
+from lindung.billing.tests.arrears_data import bill, late_payer, months_ago, this_month
+from lindung.billing.tests.factories import cash_method, informal_participant
 from lindung.contributions.calculator import add_months
-
-from .arrears_data import bill, late_payer, months_ago, this_month
-from .factories import cash_method, informal_participant
 
 pytestmark = pytest.mark.django_db
 Figures = dict[int, tuple[int, int, datetime.date]]

@@ -6,15 +6,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from lindung.billing.bill_jobs import BILL_RUN_KIND, generate_bills_task, refresh_coverage_task
-from lindung.billing.bills import bills_missing_count
+from lindung.billing.bills.jobs import BILL_RUN_KIND, generate_bills_task, refresh_coverage_task
+from lindung.billing.bills.services import bills_missing_count
 from lindung.billing.models import Bill
 from lindung.billing.schedule import BILLING_BEAT_SCHEDULE
+from lindung.billing.tests.arrears_data import bill, late_payer, months_ago, this_month
+from lindung.billing.tests.factories import informal_participant
 from lindung.jobs.models import Job, JobStatus
 from lindung.participants.models import Participant, Status
-
-from .arrears_data import bill, late_payer, months_ago, this_month
-from .factories import informal_participant
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
@@ -99,7 +98,7 @@ def test_refresh_coverage_lapses_and_reactivates(capsys, coord_a):
 
 
 def test_bulk_streaks_match_the_one_by_one_count(coord_a):
-    from lindung.billing.coverage import _unpaid_streaks, unpaid_streak
+    from lindung.billing.bills.coverage import _unpaid_streaks, unpaid_streak
 
     people = [late_payer(coord_a, n) for n in (0, 1, 4)]
     gap = informal_participant(coordinator=coord_a)

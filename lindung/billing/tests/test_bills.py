@@ -2,12 +2,11 @@ import datetime
 
 import pytest
 
-from lindung.billing.bills import bills_ensure, bills_generate
+from lindung.billing.bills.services import bills_ensure, bills_generate
 from lindung.billing.models import Bill, BillStatus
+from lindung.billing.tests.factories import informal_participant
 from lindung.participants.models import Status
 from lindung.participants.tests.factories import ParticipantFactory
-
-from .factories import informal_participant
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)

@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from lindung.billing.bills import bills_generate
-from lindung.billing.collections import collections_for_month, collections_for_period
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Deposit
-from lindung.billing.payments import PaymentInput, deposit_cancel, deposit_record, payment_record, payment_reverse
+from lindung.billing.payments.collections import collections_for_month, collections_for_period
+from lindung.billing.payments.services import (
+    PaymentInput,
+    deposit_cancel,
+    deposit_record,
+    payment_record,
+    payment_reverse,
+)
+from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
 from lindung.core.tests.clients import login_client
 from lindung.core.tests.factories import CoordinatorFactory
-
-from .factories import account_of, cash_method, informal_participant, transfer_method
 
 pytestmark = pytest.mark.django_db
 

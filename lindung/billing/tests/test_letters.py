@@ -9,13 +9,12 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from lindung.billing import arrears_views
-from lindung.billing.letters import letter_groups, letter_number, letters_build, render_letters_pdf
+from lindung.billing.arrears import views as arrears_views
+from lindung.billing.arrears.letters import letter_groups, letter_number, letters_build, render_letters_pdf
+from lindung.billing.tests.arrears_data import bill, late_payer, months_ago, wage_earner
+from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
 from lindung.contributions.models import ContributionRule, RuleKind
 from lindung.jobs.models import Job, JobStatus
-
-from .arrears_data import bill, late_payer, months_ago, wage_earner
-from .factories import account_of, cash_method, informal_participant, transfer_method
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

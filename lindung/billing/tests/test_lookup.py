@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lindung.billing.lookup import MAX_LOOKUP, arrears_for, lookup_niks, niks_from_text
+from lindung.billing.lookup.services import MAX_LOOKUP, arrears_for, lookup_niks, niks_from_text
 from lindung.core.tests.factories import AdminFactory, CoordinatorFactory
 from lindung.participants.models import Sex
 from lindung.participants.tests.factories import ParticipantFactory, make_nik

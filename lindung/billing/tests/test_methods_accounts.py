@@ -4,12 +4,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import CollectionAccount, PaymentMethod
-from lindung.billing.payments import PaymentInput, payment_record
+from lindung.billing.payments.services import PaymentInput, payment_record
+from lindung.billing.tests.factories import account_of, cash_method, informal_participant
 from lindung.core.tests.clients import login_client
-
-from .factories import account_of, cash_method, informal_participant
 
 pytestmark = pytest.mark.django_db
 

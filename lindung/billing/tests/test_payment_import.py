@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
-from lindung.billing.payment_import import submission_key
+from lindung.billing.payments.importing import submission_key
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 from lindung.jobs.models import JobStatus
 from lindung.participants.imports import jobs as imports

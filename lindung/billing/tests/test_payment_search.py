@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from lindung.api.tests.conftest import api_client
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 from lindung.core.tests.clients import login_client
 from lindung.reports.exports.payments import payment_export_queryset

@@ -5,12 +5,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
+from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
 from lindung.core.tests.clients import login_client
-
-from .factories import account_of, cash_method, informal_participant, transfer_method
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
+from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
 from lindung.core.tests.factories import AdminFactory
 from lindung.participants.models import Status
-
-from .factories import account_of, cash_method, informal_participant, transfer_method
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,7 @@ def test_reversal_is_a_new_entry_that_reopens_the_bills(owing, coord_a):
 
 
 def test_three_unpaid_months_make_an_informal_worker_non_active_and_paying_restores(owing, coord_a):
-    from lindung.billing.coverage import coverage_refresh
+    from lindung.billing.bills.coverage import coverage_refresh
 
     assert coverage_refresh(owing, on=datetime.date(2026, 4, 1)) == Status.NON_ACTIVE
     owing.refresh_from_db()

@@ -6,9 +6,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.billing.bills import bills_generate
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
-from lindung.billing.receipts import (
+from lindung.billing.bills.services import bills_generate
+from lindung.billing.payments.receipts import (
     LIMIT,
     amount_in_words,
     months_label,
@@ -18,8 +17,8 @@ from lindung.billing.receipts import (
     render_receipt_pdf,
     terbilang,
 )
-
-from .factories import cash_method, informal_participant
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
+from lindung.billing.tests.factories import cash_method, informal_participant
 
 N999 = "sembilan ratus sembilan puluh sembilan"
 SMALL = [

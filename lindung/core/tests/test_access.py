@@ -74,7 +74,7 @@ def test_a_payment_collector_scope_is_declared_not_hand_written(coord_a):
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SIDE_EFFECTS = {"tracking", "added", "bills_added", "arrears_refresh", "arrears_refresh_if_late", "coverage_refresh"}
-ALLOWED = {"lindung/tallies", "lindung/billing/subscribers.py", "lindung/billing/arrears_table.py"}
+ALLOWED = {"lindung/tallies", "lindung/billing/subscribers.py", "lindung/billing/arrears/table.py"}
 
 
 def _sources():

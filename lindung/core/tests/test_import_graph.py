@@ -265,5 +265,5 @@ def test_the_checker_sees_imports_inside_functions_relative_ones_and_include():
     assert "lindung.reports.billing" in names  # two dots from reports/exports/ is lindung.reports
     assert "lindung.billing.urls" in names
     assert _is_view_or_form_module("lindung.participants.views")
-    assert _is_view_or_form_module("lindung.billing.arrears_views")
+    assert _is_view_or_form_module("lindung.billing.arrears.views")
     assert not _is_view_or_form_module("lindung.participants.columns")

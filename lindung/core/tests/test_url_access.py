@@ -26,9 +26,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from lindung.accounts.models import Duty, Role
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Deposit
-from lindung.billing.payments import PaymentInput, payment_record
+from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.billing.tests.factories import account_of, cash_method, informal_participant
 from lindung.cards.services import card_issue
 from lindung.communities.tests.factories import CommunityGroupFactory

@@ -11,11 +11,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lindung.billing.arrears import ageing_summary, arrears_by_participant
-from lindung.billing.arrears_table import arrears_rebuild
-from lindung.billing.bills import bills_generate
+from lindung.billing.arrears.selectors import ageing_summary, arrears_by_participant
+from lindung.billing.arrears.table import arrears_rebuild
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
 from lindung.billing.selectors import payments_visible_to
 from lindung.billing.tests.factories import cash_method, informal_participant
 from lindung.contributions.calculator import add_months, month_start

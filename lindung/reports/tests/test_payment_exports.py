@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from lindung.billing.bills import bills_generate
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.bills.services import bills_generate
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 
 from .test_exports import body, csv_rows, pdf_text, xlsx_rows

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from lindung.billing.arrears_table import arrears_rebuild
-from lindung.billing.bills import bills_generate
-from lindung.billing.coverage import coverage_refresh_many
+from lindung.billing.arrears.table import arrears_rebuild
+from lindung.billing.bills.coverage import coverage_refresh_many
+from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill
-from lindung.billing.payments import PaymentInput, payment_record, payment_reverse
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
 from lindung.billing.tests.factories import cash_method, informal_participant
 from lindung.communities.models import CommunityGroup
 from lindung.contributions.calculator import add_months, month_start
@@ -203,7 +203,7 @@ def test_arrears_tally_follows_payments_and_a_late_bill(world, coord_a, admin):
 def test_arrears_page_summary_from_the_tally_equals_the_rows(who, world, request):
     from django.urls import reverse
 
-    from lindung.billing.arrears import ageing_summary, arrears_by_participant
+    from lindung.billing.arrears.selectors import ageing_summary, arrears_by_participant
     from lindung.core.tests.clients import login_client
     from lindung.tallies.readers import ageing_from_tallies
 

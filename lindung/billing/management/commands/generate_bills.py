@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from lindung.billing.bills import bills_generate
+from lindung.billing.bills.services import bills_generate
 
 LOCK_KEY = "lindung:billing:generate_bills"
 LOCK_SECONDS = 60 * 60

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.billing.bill_jobs import ARREARS_LOCK, Busy, lock, rebuild_arrears
+from lindung.billing.bills.jobs import ARREARS_LOCK, Busy, lock, rebuild_arrears
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.billing.bill_jobs import COVERAGE_LOCK, Busy, lock, refresh_coverage
+from lindung.billing.bills.jobs import COVERAGE_LOCK, Busy, lock, refresh_coverage
 
 
 class Command(BaseCommand):

@@ -4,9 +4,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from lindung.billing.lookup.services import MAX_LOOKUP
 from lindung.participants.imports.reading import SPREADSHEET_ACCEPT
-
-from .lookup import MAX_LOOKUP
 
 
 class LookupForm(forms.Form):

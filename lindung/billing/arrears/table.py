@@ -20,9 +20,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.billing.models import ArrearsRebuild, Bill, ParticipantArrears
 from lindung.core import events
-
-from .models import ArrearsRebuild, Bill, ParticipantArrears
 
 REFRESH_CHUNK = 1000
 

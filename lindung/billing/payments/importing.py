@@ -1,5 +1,5 @@
 """The payments import kind (REG-4, CON-3): one row per payment received, written through
-lindung.billing.payments.payment_record (allocation, receipts, coverage), actor = the importer.
+lindung.billing.payments.services.payment_record (allocation, receipts, coverage), actor = the importer.
 
 A reference already recorded for the same NIK, amount and date is the same payment
 uploaded again: it counts as unchanged, so uploading a file twice records it once. The
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import Role, User
-from lindung.billing import payments as billing_payments
 from lindung.billing.models import Bill, Payment, PaymentMethod
+from lindung.billing.payments import services as billing_payments
 from lindung.contributions.calculator import add_months, month_start, participant_contribution
 from lindung.core.money import rupiah
 from lindung.core.scoping import scope_queryset

@@ -1,5 +1,5 @@
 """Bulk NIK lookup page (REG-4): which of these NIKs are my participants, their status
-and their arrears. Thin: billing/lookup.py does the work."""
+and their arrears. Thin: billing/lookup/services.py does the work."""
 
 import csv
 import io
@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.billing.lookup.forms import LookupForm
+from lindung.billing.lookup.services import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
 from lindung.core.permissions import staff_required
 from lindung.participants.imports.reading import FileProblem
-
-from .lookup import MAX_LOOKUP, LookupRow, TooMany, lookup_niks, niks_from_file, niks_from_text
-from .lookup_forms import LookupForm
 
 
 @staff_required

@@ -12,15 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
+from lindung.billing.bills.services import bills_ensure
+from lindung.billing.models import (
+    Bill,
+    CollectionAccount,
+    Deposit,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    ReceiptSequence,
+)
 from lindung.contributions.calculator import add_months, month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.core import access, events
 from lindung.core.money import rupiah
 from lindung.participants.models import Participant
-
-from .bills import bills_ensure
-from .models import Bill, CollectionAccount, Deposit, Payment, PaymentAllocation, PaymentMethod, ReceiptSequence
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import payment_views as views
+from lindung.billing.payments import views as views
 
 urlpatterns = [
     path("payments/", views.payment_list, name="payment_list"),

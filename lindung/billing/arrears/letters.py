@@ -25,14 +25,13 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from lindung.accounts.models import User
+from lindung.billing.arrears.selectors import FineRules, arrears_by_participant, arrears_search, open_past_due
+from lindung.billing.models import Bill, CollectionAccount, PaymentMethod
 from lindung.contributions.calculator import month_start, months_late
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.core.phones import format_national
 from lindung.participants.models import Participant, Status
-
-from .arrears import FineRules, arrears_by_participant, arrears_search, open_past_due
-from .models import Bill, CollectionAccount, PaymentMethod
 
 # Up to this many letters the PDF is made during the request: WeasyPrint renders about
 # five letters a second on this 2-core machine (200 took 41 s). Beyond, a background job

@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterable
 from django.db.models import Q
 from django.utils import timezone
 
+from lindung.billing.models import Bill
 from lindung.contributions.calculator import month_start
 from lindung.contributions.models import RuleKind
 from lindung.contributions.selectors import rules_in_force
 from lindung.participants.models import Participant, Status
 from lindung.participants.states import participant_states
-
-from .models import Bill
 
 REFRESH_CHUNK = 500
 LAPSE_REASON = "coverage: lapse rule"

@@ -16,12 +16,11 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from lindung.billing.arrears.table import arrears_rebuild
+from lindung.billing.bills.coverage import coverage_candidates, coverage_refresh_many
+from lindung.billing.bills.services import bills_generate
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, job_handler
-
-from .arrears_table import arrears_rebuild
-from .bills import bills_generate
-from .coverage import coverage_candidates, coverage_refresh_many
 
 LETTERS_KIND = "billing.letters"
 BILL_RUN_KIND = "billing.generate_bills"
@@ -49,8 +48,8 @@ def lock(key: str) -> Iterator[None]:
 
 @job_handler(LETTERS_KIND)
 def letters_job(job: Job, report: Reporter) -> None:
-    from .arrears_filters import ArrearsFilterForm
-    from .letters import letter_groups, letters_count, letters_file
+    from lindung.billing.arrears.filters import ArrearsFilterForm
+    from lindung.billing.arrears.letters import letter_groups, letters_count, letters_file
 
     user = job.created_by
     params = job.params

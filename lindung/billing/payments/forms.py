@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lindung.accounts.models import Role, User
+from lindung.billing.models import CollectionAccount, PaymentMethod
+from lindung.billing.payments.services import PaymentInput
+from lindung.billing.selectors import PrepayOption
 from lindung.core import access
 from lindung.core.money import rupiah
 from lindung.participants.models import Participant
-
-from .models import CollectionAccount, PaymentMethod
-from .payments import PaymentInput
-from .selectors import PrepayOption
 
 SUBMISSION_KEY = re.compile(r"^[0-9a-f]{32}$")
 

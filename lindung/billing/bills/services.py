@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lindung.billing.models import Bill, BillLine
 from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
 from lindung.core import events
 from lindung.participants.models import Participant, Status
-
-from .models import Bill, BillLine
 
 CHUNK = 2000
 BILLED_STATUSES = (Status.ACTIVE,)

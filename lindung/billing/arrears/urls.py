@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import arrears_views
+from lindung.billing.arrears import views as arrears_views
 
 # Bill runs live here too: they are the other half of the monthly collection routine.
 # The arrears page itself ("", billing:arrears) is served by reports and added to the

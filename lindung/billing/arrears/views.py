@@ -15,15 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
+from lindung.billing.arrears.filters import ArrearsFilterForm
+from lindung.billing.arrears.letters import LETTERS_SYNC_MAX, letter_groups, letters_count, letters_file
+from lindung.billing.bills.jobs import BILL_RUN_KIND, LETTERS_KIND
+from lindung.billing.bills.services import bills_missing_count
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.scoping import get_scoped_or_404
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
-
-from .arrears_filters import ArrearsFilterForm
-from .bill_jobs import BILL_RUN_KIND, LETTERS_KIND
-from .bills import bills_missing_count
-from .letters import LETTERS_SYNC_MAX, letter_groups, letters_count, letters_file
 
 
 def _user(request: HttpRequest) -> User:

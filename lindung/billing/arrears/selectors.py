@@ -23,15 +23,14 @@ from typing import Any
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lindung.billing.arrears.table import arrears_table_day
+from lindung.billing.models import Bill, ParticipantArrears
 from lindung.contributions.calculator import months_late, round_rupiah
 from lindung.contributions.models import ContributionRule, RuleKind
 from lindung.core.scoping import scope_queryset
 from lindung.core.tables import RowCount
 from lindung.participants.models import Participant
 from lindung.participants.selectors import FILTER_FIELDS, participants_search
-
-from .arrears_table import arrears_table_day
-from .models import Bill, ParticipantArrears
 
 # Ageing buckets by months owed (CON-5): key -> (min months, max months or None).
 AGEING_BUCKETS: dict[str, tuple[int, int | None]] = {

@@ -11,11 +11,10 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from lindung.accounts.models import Role, User
+from lindung.billing.bills.services import month_end
+from lindung.billing.models import Deposit, Payment
 from lindung.core import access
 from lindung.core.scoping import scope_queryset
-
-from .bills import month_end
-from .models import Deposit, Payment
 
 
 @dataclass(frozen=True)

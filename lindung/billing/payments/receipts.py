@@ -13,10 +13,9 @@ from django.utils import formats, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from lindung.billing.models import Payment
 from lindung.contributions.calculator import add_months
 from lindung.core.money import rupiah
-
-from .models import Payment
 
 _ID_UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 # Largest first; Indonesian uses the short scale (miliar = 10^9, triliun = 10^12).

@@ -15,17 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.models import User
-from lindung.core import access
-from lindung.core.money import rupiah
-from lindung.core.permissions import admin_required, staff_required
-from lindung.core.tables import Column, build_table
-from lindung.participants.models import Participant
-from lindung.participants.selectors import participant_get_for_user
-
-from . import payments as services
-from . import selectors
-from .collections import collections_for_month
-from .payment_forms import (
+from lindung.billing import selectors
+from lindung.billing.payments import services as services
+from lindung.billing.payments.collections import collections_for_month
+from lindung.billing.payments.forms import (
     CollectionAccountForm,
     DepositCancelForm,
     DepositForm,
@@ -36,7 +29,13 @@ from .payment_forms import (
     PaymentReverseForm,
     new_submission_key,
 )
-from .receipts import receipt_context, render_receipt_pdf
+from lindung.billing.payments.receipts import receipt_context, render_receipt_pdf
+from lindung.core import access
+from lindung.core.money import rupiah
+from lindung.core.permissions import admin_required, staff_required
+from lindung.core.tables import Column, build_table
+from lindung.participants.models import Participant
+from lindung.participants.selectors import participant_get_for_user
 
 
 def _user(request: HttpRequest) -> User:

@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from lindung.billing.arrears.selectors import Owed, owed_by_participant
 from lindung.participants.imports import values
 from lindung.participants.imports.columns import find_header
 from lindung.participants.imports.participants import COLUMNS
@@ -15,8 +16,6 @@ from lindung.participants.imports.reading import FileProblem, open_spreadsheet
 from lindung.participants.models import Participant
 from lindung.participants.nik import clean_nik
 from lindung.participants.selectors import participants_visible_to
-
-from .arrears import Owed, owed_by_participant
 
 MAX_LOOKUP = 5_000
 _QUERY_CHUNK = 1000
