@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindung.reports",
     "lindung.billing",
     "lindung.api",
+    "lindung.operations",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,8 @@ MEDIA_ROOT = Path(env("LINDUNG_MEDIA_ROOT", default=str(BASE_DIR / "var" / "medi
 PRIVATE_MEDIA_ROOT = Path(env("LINDUNG_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 # Shown on membership cards under "LINDUNG", e.g. the cooperative's name.
 LINDUNG_CARD_ISSUER = env("LINDUNG_CARD_ISSUER", default="")
+# Where `manage.py backup` writes its archives (docs/operations.md).
+LINDUNG_BACKUP_DIR = Path(env("LINDUNG_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 DOCUMENT_MAX_BYTES = env.int("LINDUNG_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
