@@ -16,12 +16,14 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from lindung.core.vacuum import vacuum_analyze
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, job_handler
 
 from .arrears_table import arrears_rebuild
 from .bills import bills_generate
 from .coverage import coverage_candidates, coverage_refresh_many
+from .models import ParticipantArrears
 
 LETTERS_KIND = "billing.letters"
 BILL_RUN_KIND = "billing.generate_bills"
@@ -132,7 +134,17 @@ def refresh_coverage_task() -> dict[str, Any] | None:
 
 def rebuild_arrears(on: datetime.date | None = None) -> dict[str, Any]:
     rebuild = arrears_rebuild(on)
-    return {"day": rebuild.day.isoformat(), "late_payers": rebuild.rows, "seconds": rebuild.seconds}
+    # The recount replaced every row: reclaim the old ones and refresh the statistics now,
+    # after its transaction (VACUUM cannot run inside one).
+    from lindung.tallies.models import ArrearsTally
+
+    vacuumed = vacuum_analyze(ParticipantArrears, ArrearsTally)
+    return {
+        "day": rebuild.day.isoformat(),
+        "late_payers": rebuild.rows,
+        "seconds": rebuild.seconds,
+        "vacuumed": vacuumed,
+    }
 
 
 @shared_task(name="lindung.billing.rebuild_arrears")
