@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+# A database outage answers with the product's own 503 page (Retry-After), not a 500.
+handler500 = "lindung.operations.unavailable.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
