@@ -100,10 +100,29 @@ def celery_client(broker: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         app.conf.broker_url, app.conf.task_default_queue = old
         app._pool = None
         app.amqp._producer_pool = None
+        _forget_queue(broker, queue)
+
+
+def _forget_queue(broker: str, queue: str) -> None:
+    """Leave nothing of this queue on the broker: its list, bindings, and the messages a
+    killed worker left unacknowledged (kombu would bring them back in an hour)."""
+    import json
+
+    import redis
+
+    with contextlib.suppress(redis.exceptions.ConnectionError):
+        client = redis.Redis.from_url(broker, socket_connect_timeout=2)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        for tag, raw in client.hgetall("unacked").items():
+            with contextlib.suppress(ValueError, IndexError, TypeError):
+                if json.loads(raw)[2] == queue:
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
 
 
 class Worker:
-    def __init__(self, folder: Path, broker: str, queue: str) -> None:
+    def __init__(self, folder: Path, broker: str, queue: str, *, pause: bool = True) -> None:
+        self.pause = pause
         (folder / "h13b_worker_settings.py").write_text(textwrap.dedent(WORKER_SETTINGS))
         (folder / "h13b_worker_hooks.py").write_text(WORKER_HOOKS)
         self.folder, self.marks = folder, folder / "marks"
@@ -125,7 +144,8 @@ class Worker:
     def running(self) -> Iterator[object]:
         self.runs += 1
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", self.queue]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-I", "h13b_worker_hooks"]
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        command += ["-I", "h13b_worker_hooks"] if self.pause else []
         with process(command, env=self.env, log=self.folder / f"worker-{self.runs}.log") as child:
             yield child
 
