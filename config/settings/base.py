@@ -95,6 +95,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# A streaming replica for the heavy read-only pages (lindung.operations.replica): used only
+# inside reading_from_replica(), and only while it is no more than the given lag behind.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"].update({"CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}})
+DATABASE_ROUTERS = ["lindung.operations.replica.ReplicaRouter"]
+LINDUNG_REPLICA_MAX_LAG_SECONDS = env.int("LINDUNG_REPLICA_MAX_LAG_SECONDS", default=30)
+LINDUNG_REPLICA_CHECK_SECONDS = env.int("LINDUNG_REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -20,6 +20,7 @@ from lindung.core.tables import Column, build_table
 from lindung.core.widgets import FastSelect
 from lindung.jobs.models import Job
 from lindung.jobs.services import job_enqueue
+from lindung.operations.replica import reading_from_replica
 from lindung.participants.forms import ParticipantFilterForm
 from lindung.tallies.readers import ageing_from_tallies
 
@@ -75,6 +76,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @staff_required
+@reading_from_replica()
 def arrears_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()

@@ -13,11 +13,11 @@ from django.db.utils import load_backend
 
 
 @contextlib.contextmanager
-def extra_database(like: str = "default", **overrides: Any) -> Iterator[str]:
+def extra_database(like: str = "default", alias: str = "", **overrides: Any) -> Iterator[str]:
     """A temporary alias configured as ``like`` with ``overrides`` (e.g. NAME=...). The
     connection is registered for this thread only and is not added to the settings, so
     nothing else (routers, checks, other threads) ever sees it."""
-    alias = f"tmp_{uuid.uuid4().hex[:12]}"
+    alias = alias or f"tmp_{uuid.uuid4().hex[:12]}"
     config = {**copy.deepcopy(connections[like].settings_dict), **overrides}
     wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
     connections[alias] = wrapper

@@ -14,6 +14,7 @@ from lindung.accounts.models import User
 from lindung.billing.models import PaymentMethod
 from lindung.contacts.models import Contact
 from lindung.core.permissions import staff_required
+from lindung.operations.replica import reading_from_replica
 from lindung.regions.cached import level_counts
 from lindung.regions.models import Level
 
@@ -83,6 +84,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@reading_from_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", dashboard_context(request))
 
@@ -101,6 +103,7 @@ def _describe(form: DashboardFilterForm, period: Period, snap: Snapshot) -> list
 
 
 @staff_required
+@reading_from_replica()
 def chart_download(request: HttpRequest, key: str, fmt: str) -> FileResponse:
     chart = CHARTS.get(key)
     if chart is None or fmt not in DOWNLOAD_FORMATS:

@@ -84,6 +84,15 @@ class Cluster:
                 out.write("\n".join(hba) + "\n")
         return self
 
+    def init_standby(self, primary: "Cluster") -> "Cluster":
+        """A streaming replica of ``primary`` (pg_basebackup -R writes standby.signal)."""
+        address = ["-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"]
+        self.run(str(self.bin / "pg_basebackup"), *address, "-D", str(self.data), "-R", "-X", "stream", "-c", "fast")
+        lines = [f"port = {self.port}", f"unix_socket_directories = '{self.root}'", "hot_standby = on"]
+        with (self.data / "postgresql.conf").open("a") as out:  # later lines win over the primary's
+            out.write("\n".join(lines) + "\n")
+        return self
+
     def start(self) -> None:
         log = self.root / "server.log"
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-w", "-t", "60", "start")
