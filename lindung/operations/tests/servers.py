@@ -114,6 +114,24 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class Redis:
+    """A redis-server of the test's own (never the machine's), started and stopped at will."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.port = port
+        if not shutil.which("redis-server"):
+            pytest.skip("redis-server is not installed")
+        if not port_is_free(self.port):
+            pytest.skip(f"port {self.port} is taken; another run of these tests may be going on")
+        self.folder = folder
+        self.runs = 0
+
+    def serving(self):
+        self.runs += 1
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        return process(command, env=project_env(), log=self.folder / f"redis-{self.runs}.log")
+
+
 def project_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.test", "PYTHONUNBUFFERED": "1", **extra})

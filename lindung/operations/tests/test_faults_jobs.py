@@ -1,6 +1,7 @@
 """A real Celery worker killed with SIGKILL in the middle of a job, then restarted: the
 job finishes exactly once, an import is all or nothing, an export's file exists once."""
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -16,20 +17,26 @@ from lindung.participants.models import Participant
 from lindung.participants.tests.factories import ParticipantFactory
 from lindung.participants.tests.import_helpers import HEADER, csv_bytes, person
 
-from .servers import skip_unless_postgresql_pass
-from .workers import Worker, celery_client, redis_or_skip, wait_until
+from .servers import Redis, skip_unless_postgresql_pass, wait_for_port
+from .workers import Worker, celery_client, redis_reachable, wait_until
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 BROKER = "redis://127.0.0.1:6379/6"
+SPARE_REDIS_PORT = 16381
 ROWS = 40
 
 
 @pytest.fixture
 def worker(tmp_path: Path, monkeypatch):
     skip_unless_postgresql_pass()  # the worker needs the test database from another process
-    redis_or_skip(BROKER)
-    with celery_client(BROKER, monkeypatch) as queue:
-        yield Worker(tmp_path, BROKER, queue)
+    with contextlib.ExitStack() as stack:
+        broker = BROKER
+        if not redis_reachable(BROKER):  # no Redis on this machine: one of the test's own
+            stack.enter_context(Redis(tmp_path, SPARE_REDIS_PORT).serving())
+            broker = f"redis://127.0.0.1:{SPARE_REDIS_PORT}/0"
+            wait_for_port(SPARE_REDIS_PORT)
+        queue = stack.enter_context(celery_client(broker, monkeypatch))
+        yield Worker(tmp_path, broker, queue)
 
 
 def status(job: Job) -> str:

@@ -2,7 +2,6 @@
 the database and runs once Redis is back. Uses a redis-server of its own, never the
 machine's."""
 
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from lindung.jobs.models import Job, JobStatus
 from lindung.jobs.services import job_enqueue, jobs_requeue_stale
 from lindung.participants.tests.factories import ParticipantFactory
 
-from .servers import port_is_free, process, project_env, skip_unless_postgresql_pass, wait_for_port
+from .servers import Redis, skip_unless_postgresql_pass, wait_for_port
 from .workers import Worker, celery_client, wait_until
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,25 +22,10 @@ REDIS_PORT = 16380
 BROKER = f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 
-class Redis:
-    def __init__(self, folder: Path) -> None:
-        if not shutil.which("redis-server"):
-            pytest.skip("redis-server is not installed")
-        if not port_is_free(REDIS_PORT):
-            pytest.skip(f"port {REDIS_PORT} is taken; another run of these tests may be going on")
-        self.folder = folder
-        self.runs = 0
-
-    def serving(self):
-        self.runs += 1
-        command = ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        return process(command, env=project_env(), log=self.folder / f"redis-{self.runs}.log")
-
-
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Redis:
     skip_unless_postgresql_pass()
-    return Redis(tmp_path)
+    return Redis(tmp_path, REDIS_PORT)
 
 
 def test_redis_down_pages_served_jobs_wait_then_run(redis_server: Redis, tmp_path: Path, monkeypatch):
