@@ -29,6 +29,7 @@ PRIVATE_MEDIA_ROOT = Path(os.environ["H13B_PRIVATE_ROOT"])
 LINDUNG_JOBS_MODE = "celery"
 CELERY_BROKER_URL = os.environ["H13B_BROKER"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ["H13B_QUEUE"]
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no pidbox keys left on the broker
 """
 WORKER_HOOKS = '''
 """Pause once inside an import commit's transaction and once inside an export."""
