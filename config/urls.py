@@ -19,6 +19,9 @@ billing_patterns: list[URLPattern | URLResolver] = [
     *billing_urls.urlpatterns,
 ]
 
+# A database outage answers with the product's own 503 page (Retry-After), not a 500.
+handler500 = "lindung.operations.unavailable.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "lindung.reports",
     "lindung.billing",
     "lindung.api",
-    "lindung.demo",
+    "lindung.operations",
 ]
 
 MIDDLEWARE = [
@@ -87,12 +87,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection kept between requests is checked before reuse, so after a database restart
+# the next request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; the timeout waits out short locks
     # instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# A streaming replica for the heavy read-only pages (lindung.operations.replica): used only
+# inside reading_from_replica(), and only while it is no more than the given lag behind.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"].update({"CONN_HEALTH_CHECKS": True, "TEST": {"MIRROR": "default"}})
+DATABASE_ROUTERS = ["lindung.operations.replica.ReplicaRouter"]
+LINDUNG_REPLICA_MAX_LAG_SECONDS = env.int("LINDUNG_REPLICA_MAX_LAG_SECONDS", default=30)
+LINDUNG_REPLICA_CHECK_SECONDS = env.int("LINDUNG_REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -150,6 +162,8 @@ MEDIA_ROOT = Path(env("LINDUNG_MEDIA_ROOT", default=str(BASE_DIR / "var" / "medi
 PRIVATE_MEDIA_ROOT = Path(env("LINDUNG_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 # Shown on membership cards under "LINDUNG", e.g. the cooperative's name.
 LINDUNG_CARD_ISSUER = env("LINDUNG_CARD_ISSUER", default="")
+# Where `manage.py backup` writes its archives (docs/operations.md).
+LINDUNG_BACKUP_DIR = Path(env("LINDUNG_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
 DOCUMENT_MAX_BYTES = env.int("LINDUNG_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

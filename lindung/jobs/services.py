@@ -9,12 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from lindung.accounts.models import User
 
+from . import liveness
 from .models import Job, JobStatus
 from .registry import handler_for
 
@@ -38,9 +39,16 @@ def job_enqueue(
 def _dispatch(job_id: int) -> None:
     mode = settings.LINDUNG_JOBS_MODE
     if mode == "celery":
+        from kombu.exceptions import OperationalError as BrokerUnreachable
+
         from .tasks import run_job_task
 
-        run_job_task.delay(job_id)
+        try:
+            run_job_task.delay(job_id)
+        except BrokerUnreachable:
+            # The row is committed and stays queued: run_pending_jobs sends it again once
+            # the broker is back. The person who asked sees "waiting", not an error.
+            logger.warning("broker unreachable: job %s stays queued until run_pending_jobs resends it", job_id)
     elif mode == "inline":
         job_run(job_id)
     else:  # "thread": the embedded default, no broker to install
@@ -55,7 +63,14 @@ def _run_in_thread(job_id: int) -> None:
 
 
 def job_run(job_id: int) -> bool:
-    """Claim and run one queued job. Returns False if someone else has it."""
+    """Claim and run one queued job. Returns False if someone else has it. The job's
+    liveness lock is taken before the claim and kept until its outcome is written, so the
+    reaper can tell a job whose worker died from one still being worked on."""
+    with liveness.running(job_id) as mine:
+        return mine and _claim_and_run(job_id)
+
+
+def _claim_and_run(job_id: int) -> bool:
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
@@ -89,15 +104,31 @@ def job_run(job_id: int) -> bool:
 
 
 def jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Return jobs whose worker died (running for too long) or whose message was lost
-    (queued for too long) to the queue, up to MAX_ATTEMPTS; beyond that, fail them."""
+    """Return jobs whose worker died (running, and on PostgreSQL nobody holds their
+    liveness lock; elsewhere: running for too long) or whose message was lost (queued for
+    too long, e.g. the broker was down when they were asked for) to the queue, up to
+    MAX_ATTEMPTS; beyond that, fail them. Sending a job twice is harmless: the claim in
+    job_run lets one delivery run it."""
     cutoff = timezone.now() - older_than
-    stale_running = Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff)
-    stale_running.filter(attempts__gte=MAX_ATTEMPTS).update(
+    requeued: list[int] = []
+    if liveness.supported():
+        for job_id in Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True):
+            with liveness.orphaned(job_id) as dead:
+                if dead:
+                    requeued += _requeue_or_give_up(Job.objects.filter(pk=job_id, status=JobStatus.RUNNING))
+    else:
+        requeued = _requeue_or_give_up(Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff))
+    lost = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    send = sorted({*requeued, *lost})
+    for job_id in send:  # after the liveness locks are released, so a worker can take them
+        _dispatch(job_id)
+    return len(send)
+
+
+def _requeue_or_give_up(stale: "QuerySet[Job]") -> list[int]:
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=JobStatus.FAILED, message="stopped after repeated interruptions", finished_at=timezone.now()
     )
-    requeued = stale_running.filter(attempts__lt=MAX_ATTEMPTS).update(status=JobStatus.QUEUED)
-    lost = list(Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
-    for job_id in lost:
-        _dispatch(job_id)
-    return requeued + len(lost)
+    ids = list(stale.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+    Job.objects.filter(pk__in=ids, status=JobStatus.RUNNING).update(status=JobStatus.QUEUED)
+    return ids

@@ -14,6 +14,7 @@ from lindung.billing.arrears.letters import LETTERS_SYNC_MAX
 from lindung.billing.arrears.table import arrears_table_day
 from lindung.core.permissions import staff_required
 from lindung.core.tables import Column, build_table
+from lindung.operations.replica import reading_from_replica
 from lindung.tallies.readers import ageing_from_tallies
 
 COLUMNS = [
@@ -35,6 +36,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @staff_required
+@reading_from_replica()
 def arrears_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()

@@ -13,6 +13,7 @@ from lindung.accounts.models import User
 from lindung.billing.models import PaymentMethod
 from lindung.contacts.models import Contact
 from lindung.core.permissions import signed_in, staff_required
+from lindung.operations.replica import reading_from_replica
 from lindung.regions.cached import level_counts
 from lindung.regions.models import Level
 
@@ -82,11 +83,13 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @signed_in
+@reading_from_replica()
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", dashboard_context(request))
 
 
 @signed_in
+@reading_from_replica()
 def home(request: HttpRequest) -> HttpResponse:
     """The home page is the signed-in user's dashboard (admin or coordinator). Routed as
     core:home by config/urls.py: core itself imports no domain app."""
@@ -109,6 +112,7 @@ def _describe(form: DashboardFilterForm, period: Period, snap: Snapshot) -> list
 
 
 @staff_required
+@reading_from_replica()
 def chart_download(request: HttpRequest, key: str, fmt: str) -> FileResponse:
     chart = CHARTS.get(key)
     if chart is None or fmt not in DOWNLOAD_FORMATS:

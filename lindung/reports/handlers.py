@@ -11,12 +11,14 @@ from django.utils.translation import gettext
 
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, handler_for, job_handler
+from lindung.operations.replica import reading_from_replica
 
 from .exports.service import export_count, export_filename, export_write
 from .exports.spec import SPECS, ExportSpec
 
 
 def _handler(spec: ExportSpec) -> Any:
+    @reading_from_replica()
     def run(job: Job, report: Reporter) -> None:
         user, params, fmt = job.created_by, job.params.get("query", {}), job.params["format"]
         with translation.override(job.params.get("language") or translation.get_language()):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import User
 from lindung.core.permissions import staff_required
 from lindung.jobs.services import job_enqueue
+from lindung.operations.replica import reading_from_replica
 
 from .exports.service import FORMATS, export_count, export_filename, export_params, export_write
 from .exports.spec import SPECS
@@ -20,6 +21,7 @@ SYNC_MAX_ROWS = 2_000
 
 
 @staff_required
+@reading_from_replica()
 def export_view(request: HttpRequest, spec_key: str, fmt: str) -> HttpResponseBase:
     """The list a user is looking at (scope, filters, search, sort from the query string)
     as a file: at once when small, else through a job."""

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from celery import shared_task
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files import File
 from django.http import QueryDict
@@ -19,6 +20,8 @@ from django.utils.translation import gettext
 from lindung.billing.arrears.table import arrears_rebuild
 from lindung.billing.bills.coverage import coverage_candidates, coverage_refresh_many
 from lindung.billing.bills.services import bills_generate
+from lindung.billing.models import ParticipantArrears
+from lindung.core.vacuum import vacuum_analyze
 from lindung.jobs.models import Job
 from lindung.jobs.registry import Reporter, job_handler
 
@@ -131,7 +134,16 @@ def refresh_coverage_task() -> dict[str, Any] | None:
 
 def rebuild_arrears(on: datetime.date | None = None) -> dict[str, Any]:
     rebuild = arrears_rebuild(on)
-    return {"day": rebuild.day.isoformat(), "late_payers": rebuild.rows, "seconds": rebuild.seconds}
+    # The recount replaced every row: reclaim the old ones and refresh the statistics now,
+    # after its transaction (VACUUM cannot run inside one).
+    # The tallies sit above billing: their table is named by label, not imported.
+    vacuumed = vacuum_analyze(ParticipantArrears, apps.get_model("tallies", "ArrearsTally"))
+    return {
+        "day": rebuild.day.isoformat(),
+        "late_payers": rebuild.rows,
+        "seconds": rebuild.seconds,
+        "vacuumed": vacuumed,
+    }
 
 
 @shared_task(name="lindung.billing.rebuild_arrears")

@@ -29,6 +29,7 @@ LAYERS = [
     "billing",
     "cards",
     "tallies",
+    "operations",
     "reports",
     "api",
     "demo",

@@ -28,4 +28,7 @@ class Command(BaseCommand):
             self.stdout.write("Tallies agree with a recount.")
             return
         result = rebuild_tallies()
-        self.stdout.write(f"Tallies recounted in {result['seconds']} s; {result['corrected']} keys corrected.")
+        self.stdout.write(
+            f"Tallies recounted in {result['seconds']} s; {result['corrected']} keys corrected, "
+            f"{result['written']} rows written."
+        )
