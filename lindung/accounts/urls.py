@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import audit_views, views
 from .forms import LoginForm
+from .signout import SignOutView
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,7 +12,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
