@@ -294,7 +294,8 @@ def test_village_options_for_any_signed_in_user(client, coordinator, bengkalis, 
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<option") == 12  # the empty choice + 11 villages
-    assert '<option value="14.03.09.1001" selected>14.03.09.1001 Air Jamban</option>' in html
+    # "name (code)": typing a letter in the select jumps to the villages starting with it.
+    assert '<option value="14.03.09.1001" selected>Air Jamban (14.03.09.1001)</option>' in html
     assert html.index("Air Jamban") < html.index("Duri Barat")  # by name
 
 
