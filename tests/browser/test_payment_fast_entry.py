@@ -2,16 +2,13 @@
 htmx refreshes that follow each choice (issue: a typed amount and the chosen method were lost)."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from lindung.accounts.models import User
-from lindung.billing.bills import bills_generate
 from lindung.billing.models import Payment
-from lindung.billing.selectors import prepay_options
-from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
-from lindung.contributions.calculator import add_months, month_start
+from lindung.billing.tests.factories import cash_method, transfer_method
 
+from .billing_setup import owing_two_months
 from .support import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,11 +19,7 @@ SETTLED = "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-s
 def test_fast_entry_keeps_every_field(page: Page, coordinator: User) -> None:
     cash_method()
     transfer = transfer_method()
-    participant = informal_participant(coordinator=coordinator, full_name="Dewi Lestari")
-    this_month = month_start(timezone.localdate())
-    for month in (add_months(this_month, -1), this_month):
-        bills_generate(month=month, participant_ids=[participant.pk])
-    options = {o.months: o.amount for o in prepay_options(participant, timezone.localdate())}
+    participant, options = owing_two_months(coordinator, "Dewi Lestari")
 
     sign_in(page, coordinator.username)
     page.goto(f"/billing/participants/{participant.pk}/pay/")

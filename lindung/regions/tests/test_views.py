@@ -303,7 +303,7 @@ def test_district_options(client, coordinator, bengkalis):
     client.force_login(coordinator)
     html = client.get(reverse("regions:district_options"), {"regency": "14.03"}).content.decode()
     assert html.count("<option") == 12
-    assert "14.03.16 Bathin Solapan" in html
+    assert "Bathin Solapan (14.03.16)" in html
 
 
 @pytest.mark.parametrize("value", ["", "14.03", "x' OR 1=1", "14.03.01.2004"])
