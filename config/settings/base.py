@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (lindung/core/compression.py); after WhiteNoise, which serves its own .gz.
+    "lindung.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindung.core.locale.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
