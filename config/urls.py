@@ -43,3 +43,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# The product's own error pages (lindung/core/errors.py), not Django's bare English ones.
+handler400 = "lindung.core.errors.bad_request"
+handler403 = "lindung.core.errors.permission_denied"
+handler404 = "lindung.core.errors.page_not_found"
+handler500 = "lindung.core.errors.server_error"

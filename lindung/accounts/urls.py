@@ -5,6 +5,7 @@ from lindung.core.permissions import public
 
 from . import audit_views, views
 from .forms import LoginForm
+from .signout import SignOutView
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
         public(auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm)),
         name="login",
     ),
-    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("logout/", public(SignOutView.as_view()), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),

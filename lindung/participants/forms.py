@@ -121,6 +121,10 @@ class ParticipantForm(forms.ModelForm):
         _choice(self, "status").choices = status_choices(principal, instance if instance and instance.pk else None)
         if not access.may(principal, Participant, "set_membership_number"):
             self.fields["membership_number"].disabled = True
+            # A disabled field must say why, or it looks broken (UI-5).
+            self.fields["membership_number"].help_text = _(
+                "An administrator enters the KPJ number once BPJS Ketenagakerjaan has issued it."
+            )
         if instance and instance.pk:
             # Documents are managed on the participant page once registered.
             del self.fields["document_ktp"]

@@ -17,10 +17,11 @@ urlpatterns = [
     path("<int:pk>/family/<int:member_pk>/delete/", views.family_member_delete_view, name="family_delete"),
 ]
 
-from . import import_views  # noqa: E402
+from . import import_template, import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_start, name="import_start"),
+    path("import/template.xlsx", import_template.import_template, name="import_template"),
     path("import/payments/", import_views.import_start, {"kind": "payments"}, name="payments_import_start"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),

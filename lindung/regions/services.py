@@ -3,6 +3,7 @@
 import csv
 import io
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from . import cached
 from .codes import SHAPES, level_of, parent_of, village_kind_ok
 from .models import Level, Region
+from .sql_dump import looks_like_sql, sql_rows
 
 MAX_PROBLEMS_SHOWN = 20
 NAME_MAX_LENGTH = Region._meta.get_field("name").max_length or 120
@@ -105,14 +107,22 @@ def _is_header(first_cell: str) -> bool:
 
 
 def _parse(text: str) -> tuple[dict[str, tuple[int, str]], list[ImportProblem], int]:
-    """code -> (line, name) for every distinct row, plus the problems found and the row count."""
+    """code -> (line, name) for every distinct row, plus the problems found and the row count.
+    The file is `kode,nama` CSV, or an SQL dump of INSERT rows (sql_dump.py)."""
+    if looks_like_sql(text):
+        return _parse_rows(sql_rows(text), header=False)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return _parse_rows((reader.line_num, cells) for cells in reader)
+
+
+def _parse_rows(
+    source: Iterable[tuple[int, list[str]]], *, header: bool = True
+) -> tuple[dict[str, tuple[int, str]], list[ImportProblem], int]:
     rows: dict[str, tuple[int, str]] = {}
     problems: list[ImportProblem] = []
     count = 0
-    reader = csv.reader(io.StringIO(text, newline=""))
-    first = True
-    for cells in reader:
-        line = reader.line_num
+    first = header
+    for line, cells in source:
         if not cells or all(not c.strip() for c in cells):
             continue
         if first:

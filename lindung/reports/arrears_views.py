@@ -21,11 +21,12 @@ COLUMNS = [
     Column("name", gettext_lazy("Name"), "participant__full_name"),
     Column("months", gettext_lazy("Months owed"), "months_owed"),
     Column("amount", gettext_lazy("Amount owed"), "amount_owed"),
-    Column("oldest", gettext_lazy("Oldest month"), "oldest_month", "hide-sm"),
-    Column("fine", gettext_lazy("Late fine so far"), "", "hide-sm"),
-    Column("coordinator", gettext_lazy("Coordinator"), "", "hide-sm"),
-    Column("village", gettext_lazy("Village"), "", "hide-sm"),
-    Column("phone", gettext_lazy("Phone"), "", "hide-sm"),
+    # The phone comes right after the amount: it is what a coordinator acts on (UI-4).
+    Column("phone", gettext_lazy("Phone"), ""),
+    Column("village", gettext_lazy("Village"), ""),
+    Column("oldest", gettext_lazy("Oldest month"), "oldest_month"),
+    Column("fine", gettext_lazy("Late fine so far"), ""),
+    Column("coordinator", gettext_lazy("Coordinator"), ""),
 ]
 
 

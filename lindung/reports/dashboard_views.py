@@ -7,6 +7,7 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from lindung.accounts.models import User
@@ -131,7 +132,8 @@ def chart_download(request: HttpRequest, key: str, fmt: str) -> FileResponse:
     FORMATS[fmt].write(out, columns=chart.export_columns(), rows=rows, meta=meta)
     out.seek(0)
     stamp = timezone.localtime(snap.computed_at).strftime("%Y%m%d-%H%M")
-    name = f"{chart.key}-{stamp}.{FORMATS[fmt].extension}"
+    # Named in the user's language ("peserta-per-kecamatan-..."), like the list exports.
+    name = f"{slugify(str(chart.title)) or chart.key}-{stamp}.{FORMATS[fmt].extension}"
     response = FileResponse(out, as_attachment=True, filename=name, content_type=FORMATS[fmt].content_type)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -66,12 +66,14 @@ def test_coordinator_registers_finds_and_signs_out(page: Page, coordinator: User
     submit_form(page)
 
     expect(page).to_have_url(re.compile(r"/participants/new/$"))
-    errors = page.locator("#id_nik_errors")
+    errors = page.locator("#id_nik_error")
     expect(errors).to_be_visible()
     # The message quotes the entered date, which reads the same in both languages.
     expect(errors).to_contain_text("17-05-1990")
     expect(page.locator("#id_nik")).to_have_attribute("aria-invalid", "true")
-    assert page.evaluate("document.getElementById('id_nik').nextElementSibling.id") == "id_nik_errors"
+    assert page.evaluate("document.getElementById('id_nik').nextElementSibling.id") == "id_nik_error"
+    # The id the field's aria-describedby names, so a screen reader announces the error.
+    expect(page.locator("#id_nik")).to_have_attribute("aria-describedby", re.compile(r"\bid_nik_error\b"))
     nik_box, error_box = page.locator("#id_nik").bounding_box(), errors.bounding_box()
     assert nik_box and error_box
     assert 0 <= error_box["y"] - (nik_box["y"] + nik_box["height"]) < 40, "the error must sit right under the NIK"
@@ -145,7 +147,7 @@ def test_phone_registration_with_district_village_cascade(phone_page: Page, coor
 
     fill_identity(page, nik=NIK_WOMAN)
     submit_form(page)
-    errors = page.locator("#id_nik_errors")
+    errors = page.locator("#id_nik_error")
     expect(errors).to_be_visible()
     errors.scroll_into_view_if_needed()
     expect(errors).to_be_in_viewport()
@@ -184,7 +186,7 @@ def test_district_change_without_javascript(phone_page_without_javascript: Page,
     fill_identity(page, nik=NIK)
     page.select_option("#id_district", "14.03.09")
     submit_form(page)
-    expect(page.locator("#id_village_errors")).to_be_visible()
+    expect(page.locator("#id_village_error")).to_be_visible()
     expect(page.locator("#id_village option[value='14.03.09.1001']")).to_have_count(1)
     expect(page.locator("#id_village option[value='14.03.01.2004']")).to_have_count(0)
     page.select_option("#id_village", "14.03.09.1001")

@@ -109,6 +109,16 @@ class PaymentForm(forms.Form):
         value = self.initial.get(name)
         return getattr(value, "pk", value) or None
 
+    def suggested_amount(self) -> int | None:
+        """What the chosen months cost. The amount field follows it until the person types
+        an amount of their own, which is then kept (payment_form.js)."""
+        try:
+            months = int(self._value("prepaid_months") or 0)
+        except (TypeError, ValueError):
+            months = 0
+        amounts = {o.months: o.amount for o in self.options}
+        return amounts.get(months, self.options[0].amount if self.options else None)
+
     def clean_submission_key(self) -> str:
         key = self.cleaned_data["submission_key"]
         if not SUBMISSION_KEY.match(key):

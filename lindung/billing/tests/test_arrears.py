@@ -134,7 +134,8 @@ def test_page_scoping_and_columns(client, admin, coord_a, coord_b):
     page = client.get(reverse("billing:arrears")).content.decode()
     assert "Ayu Milik A" in page and "Bayu Milik B" not in page
     assert "0812-3456-7890" in page and "Rp 33.600" in page
-    assert f'<td class="hide-sm">{ayu.village.name}</td>' in page
+    assert f'<td data-label="Village">{ayu.village.name}</td>' in page
+    assert '<a href="tel:+6281234567890">' in page  # a phone card taps to call
     client.force_login(coord_b)
     assert "Ayu Milik A" not in client.get(reverse("billing:arrears")).content.decode()
     client.force_login(admin)

@@ -6,6 +6,7 @@ import tempfile
 from typing import IO
 
 import xlsxwriter
+from django.utils.translation import gettext
 
 
 def errors_as_xlsx(csv_stream: IO[bytes]) -> IO[bytes]:
@@ -13,7 +14,7 @@ def errors_as_xlsx(csv_stream: IO[bytes]) -> IO[bytes]:
     text = io.TextIOWrapper(csv_stream, encoding="utf-8-sig", newline="")
     output = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet("Errors")
+    sheet = workbook.add_worksheet(gettext("Errors")[:31])  # named in the user's language
     bold = workbook.add_format({"bold": True})
     sheet.set_column(0, 0, 18)
     sheet.set_column(2, 3, 22)

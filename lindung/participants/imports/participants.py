@@ -26,7 +26,9 @@ from .base import Action, Outcome, SourceRow
 from .columns import ColumnSpec
 from .kinds import KindSpec, register_kind
 from .pipeline import CHUNK_ROWS, CommitAborted
+from .row_errors import add_remaining_errors
 from .validation import check_registration, check_update
+from .villages import VillageName, VillageNames, village_reference
 
 COLUMNS: Sequence[ColumnSpec] = (
     ColumnSpec("nik", gettext_lazy("NIK"), ("no ktp", "nomor ktp", "nomor nik", "nik ktp"), required=True),
@@ -47,8 +49,21 @@ COLUMNS: Sequence[ColumnSpec] = (
     ColumnSpec("address", gettext_lazy("Address"), ("alamat", "address", "alamat lengkap"), required=True),
     ColumnSpec(
         "village",
-        gettext_lazy("Village code"),
-        ("kode desa", "kode kelurahan", "kode desa/kelurahan", "village code", "kode wilayah", "village"),
+        gettext_lazy("Village (name or code)"),
+        (
+            "kode desa",
+            "kode kelurahan",
+            "kode desa/kelurahan",
+            "village code",
+            "kode wilayah",
+            "village",
+            "desa",
+            "kelurahan",
+            "desa/kelurahan",
+            "nama desa",
+            "desa (nama atau kode)",
+            "village (name or code)",
+        ),
         required=True,
     ),
     ColumnSpec(
@@ -105,6 +120,7 @@ class ParticipantImport:
         self._seen_nik: dict[str, str] = {}
         self._seen_kpj: dict[str, str] = {}
         self._villages: dict[str, Region | None] = {}
+        self._village_names = VillageNames(self.coordinator)
 
     # -- checking ---------------------------------------------------------------------
 
@@ -140,6 +156,8 @@ class ParticipantImport:
                 outcome.fail("nik", _(services.DUPLICATE_NIK_MESSAGE))
             if outcome.action != Action.ERROR:
                 self._validate(outcome, data, visible.get(outcome.key))
+            else:
+                add_remaining_errors(outcome, data, visible.get(outcome.key))
             outcomes.append(outcome)
         return outcomes
 
@@ -167,7 +185,7 @@ class ParticipantImport:
         if name == "nik":
             return values.digits(raw)
         if name == "village":
-            return values.village_code(raw)
+            return village_reference(raw)
         text = values.text(raw)
         if name == "email":
             try:
@@ -199,7 +217,14 @@ class ParticipantImport:
         return groups
 
     def _resolve(self, outcome: Outcome, data: dict[str, Any], groups: dict[str, list[CommunityGroup]]) -> None:
-        if "village" in data:
+        if isinstance(data.get("village"), VillageName):
+            village, problem = self._village_names.resolve(data["village"])
+            if village is None:
+                outcome.fail("village", problem)
+                del data["village"]
+            else:
+                data["village"] = village
+        elif "village" in data:
             village = self._villages.get(data["village"])
             if village is None:
                 outcome.fail("village", _("No village has the code %(code)s.") % {"code": data["village"]})

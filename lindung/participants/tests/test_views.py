@@ -149,7 +149,7 @@ def test_register_shows_nik_error_beside_the_field_then_succeeds(client, world):
     bad = client.post(reverse("participants:create"), form_data(sex="M"))
     assert bad.status_code == 200
     assert "nik" in bad.context["form"].errors
-    assert 'id="id_nik_errors"' in bad.content.decode()
+    assert 'id="id_nik_error"' in bad.content.decode()  # the id aria-describedby="id_nik_error" names
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buffer, "JPEG")
     good = client.post(

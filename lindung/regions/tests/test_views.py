@@ -294,7 +294,8 @@ def test_village_options_for_any_signed_in_user(client, coordinator, bengkalis, 
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<option") == 12  # the empty choice + 11 villages
-    assert '<option value="14.03.09.1001" selected>14.03.09.1001 Air Jamban</option>' in html
+    # "name (code)": typing a letter in the select jumps to the villages starting with it.
+    assert '<option value="14.03.09.1001" selected>Air Jamban (14.03.09.1001)</option>' in html
     assert html.index("Air Jamban") < html.index("Duri Barat")  # by name
 
 
@@ -302,7 +303,7 @@ def test_district_options(client, coordinator, bengkalis):
     client.force_login(coordinator)
     html = client.get(reverse("regions:district_options"), {"regency": "14.03"}).content.decode()
     assert html.count("<option") == 12
-    assert "14.03.16 Bathin Solapan" in html
+    assert "Bathin Solapan (14.03.16)" in html
 
 
 @pytest.mark.parametrize("value", ["", "14.03", "x' OR 1=1", "14.03.01.2004"])

@@ -115,8 +115,8 @@ def _columns(user: Any) -> list[ExportColumn]:
         ExportColumn("date", _("Date"), lambda p: p.paid_on, kind="date", width=12),
         ExportColumn("participant", _("Participant"), lambda p: p.participant.full_name, width=28),
         ExportColumn("nik", _("NIK"), lambda p: p.participant.nik, width=18, pdf_value=_masked),
-        ExportColumn("amount", _("Amount (Rp)"), lambda p: p.amount, kind="number", width=14),
-        ExportColumn("method", _("Method"), lambda p: p.method.name, width=18),
+        ExportColumn("amount", _("Amount (Rp)"), lambda p: p.amount, kind="number", width=16, money=True, total=True),
+        ExportColumn("method", _("Method"), lambda p: p.method.name, width=20),
         ExportColumn("reference", _("Reference"), lambda p: p.reference, width=18),
         ExportColumn(
             "collected_by", _("Collected by"), lambda p: str(p.collected_by) if p.collected_by else "", width=20

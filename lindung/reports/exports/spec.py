@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.functional import Promise
 
 Params = Mapping[str, Any]  # a QueryDict or a plain dict of lists: the list page's GET
@@ -26,9 +27,17 @@ class ExportColumn:
     width: int = 14
     in_pdf: bool = True
     pdf_value: Callable[[Any], Any] | None = None
+    money: bool = False  # printed as "Rp 1.234.567"
+    total: bool = False  # summed per PDF page and at the end
 
     def printed(self, row: Any) -> str:
-        return as_text((self.pdf_value or self.value)(row))
+        value = (self.pdf_value or self.value)(row)
+        if self.money and isinstance(value, int):
+            return rupiah(value)
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            # Printed for people: "5 Des 2026" in Indonesian (CSV and Excel keep ISO dates).
+            return formats.date_format(value, "j M Y")
+        return as_text(value)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,10 @@ class ExportMeta:
     exported_at: datetime.datetime
     filters: list[tuple[str, str]]
     total: int  # rows expected (counted before writing)
+
+
+def rupiah(value: int) -> str:
+    return "Rp " + f"{value:,}".replace(",", ".")
 
 
 def as_text(value: Any) -> str:

@@ -229,6 +229,15 @@ def test_chart_downloads(world, client, admin, coord_a):
     assert login_client(admin).get("/reports/dashboard/districts.csv").status_code == 404
 
 
+def test_chart_download_is_named_in_the_users_language(world, admin):
+    client = login_client(admin)
+    client.cookies["django_language"] = "id"
+    disposition = client.get("/reports/dashboard/districts.xlsx")["Content-Disposition"]
+    name = disposition.split("filename=")[1].strip('"')
+    assert name.startswith("peserta-per-kecamatan-"), name
+    assert "district" not in name
+
+
 @pytest.mark.parametrize("role", ["admin", "coordinator"])
 def test_dashboard_queries_do_not_grow_with_rows(role, world, admin, coord_a, django_assert_max_num_queries):
     user = admin if role == "admin" else coord_a

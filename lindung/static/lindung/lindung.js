@@ -12,6 +12,14 @@
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+    // "Back to top" also moves keyboard focus there, not just the scroll position.
+    var backToTop = document.querySelector(".back-to-top");
+    if (backToTop) {
+      backToTop.addEventListener("click", function () {
+        var top = document.getElementById("top");
+        if (top) top.focus({ preventScroll: true });
+      });
+    }
     // Confirm destructive actions.
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (event) {

@@ -10,12 +10,13 @@ from lindung.regions.services import RegionImportError, regions_import_csv
 class Command(BaseCommand):
     help = (
         "Import the official Kemendagri region list from a CSV of `kode,nama` rows with dotted codes "
-        "(11, 11.01, 11.01.01, 11.01.01.2001). All rows are checked first; any problem imports nothing. "
+        "(11, 11.01, 11.01.01, 11.01.01.2001), or an SQL dump of INSERT rows ('kode','nama'). "
+        "All rows are checked first; any problem imports nothing. "
         "Safe to run again: unchanged rows are left alone, changed names are updated."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("path", help="CSV file, UTF-8 (a BOM and a header row are fine)")
+        parser.add_argument("path", help="CSV or SQL file, UTF-8 (a BOM and a CSV header row are fine)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
