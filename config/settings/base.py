@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lindung.billing",
     "lindung.api",
     "lindung.operations",
+    "lindung.demo",
 ]
 
 MIDDLEWARE = [
