@@ -87,9 +87,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; the timeout waits out short locks
-    # instead of failing with "database is locked".
+    # instead of failing with "database is locked". IMMEDIATE takes the write lock when a
+    # transaction begins: a transaction that read first and then wrote could not wait for
+    # the lock (SQLite answers "locked" at once when its snapshot went stale), so
+    # simultaneous writers queue, then see each other's rows as on PostgreSQL.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
