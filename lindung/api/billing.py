@@ -32,6 +32,7 @@ from lindung.participants import selectors as participant_selectors
 from lindung.participants.models import Participant
 
 from .errors import service_errors
+from .fields import IdField
 from .permissions import IsAdminOrCoordinator
 
 NOT_FOUND = OpenApiResponse(description="No such participant or payment, or not one of yours.")
@@ -132,12 +133,10 @@ class PaymentSerializer(serializers.ModelSerializer):
 class PaymentQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text="Paid on or after.")
     date_to = serializers.DateField(required=False, help_text="Paid on or before.")
-    method = serializers.IntegerField(required=False, min_value=1)
-    collected_by = serializers.IntegerField(required=False, min_value=1)
-    participant = serializers.IntegerField(required=False, min_value=1)
-    coordinator = serializers.IntegerField(
-        required=False, min_value=1, help_text="Administrators only; ignored for a coordinator."
-    )
+    method = IdField()
+    collected_by = IdField()
+    participant = IdField()
+    coordinator = IdField(help_text="Administrators only; ignored for a coordinator.")
     q = serializers.CharField(required=False, max_length=100, help_text="Receipt, reference, NIK or name.")
 
 

@@ -13,6 +13,8 @@ from lindung.core.scoping import scope_queryset
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
+from .fields import IdField
+
 # Public ordering names and the columns behind them; id breaks ties so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {
     "full_name": ("full_name", "id"),
@@ -204,8 +206,8 @@ class ParticipantQuerySerializer(serializers.Serializer):
     )
     district = serializers.CharField(required=False, help_text=_("District (kecamatan) code, e.g. 14.03.01."))
     village = serializers.CharField(required=False, help_text=_("Village code, e.g. 14.03.01.2004."))
-    group = serializers.IntegerField(required=False, min_value=1, help_text=_("Community group id."))
-    coordinator = serializers.IntegerField(required=False, min_value=1, help_text=_("Coordinator (user) id."))
+    group = IdField(help_text=_("Community group id."))
+    coordinator = IdField(help_text=_("Coordinator (user) id."))
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     possible_duplicate = serializers.BooleanField(
