@@ -183,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Participant registry of Lindung. Token authentication; every endpoint is scoped like the UI.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lindung.api.schema_hooks.document_list_answers",
+    ],
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -8,9 +8,11 @@ recorded (200, same body) instead of recording it again (201 the first time)."""
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse as url_reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -175,7 +177,13 @@ class PaymentWriteSerializer(serializers.Serializer):
 
 
 class ReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    # The pattern tells the schema what the service requires: some text besides spaces.
+    reason = serializers.CharField(
+        min_length=1,
+        max_length=200,
+        validators=[RegexValidator(r"\S")],
+        error_messages={"blank": gettext_lazy("Say why the payment is reversed.")},
+    )
 
 
 # -- reads ----------------------------------------------------------------------------------

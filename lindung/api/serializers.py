@@ -13,7 +13,7 @@ from lindung.core.scoping import scope_queryset
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
-from .fields import IdField
+from .fields import IdField, OptionalEmailField
 
 # Public ordering names and the columns behind them; id breaks ties so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -82,6 +82,7 @@ class ParticipantSerializer(ParticipantListSerializer):
 
     # Declared so the schema admits the empty value ("no consent recorded").
     consent_method = serializers.ChoiceField(choices=ConsentMethod.choices, allow_blank=True, read_only=True)
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = Participant
@@ -128,6 +129,7 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
     nik = serializers.CharField(max_length=32)
     family_card_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True)
     membership_number = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
     village = serializers.SlugRelatedField(
         slug_field="code",
