@@ -5,6 +5,7 @@ inline <style>, hence the one relaxation of the site's policy."""
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self';", "style-src 's
 class ApiDocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
+    @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = DOCS_POLICY
