@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "lindung.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import sessions  # noqa: F401 - connects the sign-in receiver

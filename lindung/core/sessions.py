@@ -7,7 +7,10 @@ of the promise (30 idle minutes) for one write a minute per active user."""
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 RENEW_AFTER_SECONDS = 60
@@ -28,3 +31,11 @@ class SessionRenewalMiddleware:
                 # Changing the session makes SessionMiddleware save it with a fresh expiry.
                 session[RENEWED_KEY] = now
         return response
+
+
+@receiver(user_logged_in, dispatch_uid="lindung-session-renewed-at-login")
+def _renewed_at_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    # Signing in has just written the session: the next minute needs no renewal.
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[RENEWED_KEY] = int(time.time())
