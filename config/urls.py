@@ -19,7 +19,8 @@ billing_patterns: list[URLPattern | URLResolver] = [
     *billing_urls.urlpatterns,
 ]
 
-# A database outage answers with the product's own 503 page (Retry-After), not a 500.
+# Errors: a database outage answers with the product's own 503 page (Retry-After);
+# anything else with its own 500 page (lindung/core/errors.py).
 handler500 = "lindung.operations.unavailable.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -48,4 +49,3 @@ if settings.DEBUG:
 handler400 = "lindung.core.errors.bad_request"
 handler403 = "lindung.core.errors.permission_denied"
 handler404 = "lindung.core.errors.page_not_found"
-handler500 = "lindung.core.errors.server_error"

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "axes",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     # Pages compressed (lindung/core/compression.py); after WhiteNoise, which serves its own .gz.
     "lindung.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After SessionMiddleware in this list, so it runs before it on the way out.
+    "lindung.core.sessions.SessionRenewalMiddleware",
     "lindung.core.locale.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,9 +98,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; the timeout waits out short locks
-    # instead of failing with "database is locked".
+    # instead of failing with "database is locked". IMMEDIATE takes the write lock when a
+    # transaction begins: a transaction that read first and then wrote could not wait for
+    # the lock (SQLite answers "locked" at once when its snapshot went stale), so
+    # simultaneous writers queue, then see each other's rows as on PostgreSQL.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 # A streaming replica for the heavy read-only pages (lindung.operations.replica): used only
 # inside reading_from_replica(), and only while it is no more than the given lag behind.
@@ -142,9 +152,10 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
-# Session timeout: idle sessions end after 30 minutes (renewed on each request).
+# Session timeout: idle sessions end after 30 minutes, renewed at most once a minute
+# by lindung.core.sessions (not written on every request).
 SESSION_COOKIE_AGE = env.int("LINDUNG_SESSION_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -158,7 +169,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env("LINDUNG_STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "lindung" / "static"]
 MEDIA_ROOT = Path(env("LINDUNG_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Identity documents are private: they live outside the static/media URL space and are
@@ -196,6 +207,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Participant registry of Lindung. Token authentication; every endpoint is scoped like the UI.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lindung.api.schema_hooks.document_list_answers",
+    ],
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

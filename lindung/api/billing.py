@@ -8,9 +8,11 @@ recorded (200, same body) instead of recording it again (201 the first time)."""
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse as url_reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -34,6 +36,7 @@ from lindung.participants import selectors as participant_selectors
 from lindung.participants.models import Participant
 
 from .errors import service_errors
+from .fields import IdField
 from .permissions import IsAdminOrCoordinator
 
 NOT_FOUND = OpenApiResponse(description="No such participant or payment, or not one of yours.")
@@ -134,12 +137,10 @@ class PaymentSerializer(serializers.ModelSerializer):
 class PaymentQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text="Paid on or after.")
     date_to = serializers.DateField(required=False, help_text="Paid on or before.")
-    method = serializers.IntegerField(required=False, min_value=1)
-    collected_by = serializers.IntegerField(required=False, min_value=1)
-    participant = serializers.IntegerField(required=False, min_value=1)
-    coordinator = serializers.IntegerField(
-        required=False, min_value=1, help_text="Administrators only; ignored for a coordinator."
-    )
+    method = IdField()
+    collected_by = IdField()
+    participant = IdField()
+    coordinator = IdField(help_text="Administrators only; ignored for a coordinator.")
     q = serializers.CharField(
         required=False,
         max_length=100,
@@ -182,7 +183,13 @@ class PaymentWriteSerializer(serializers.Serializer):
 
 
 class ReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    # The pattern tells the schema what the service requires: some text besides spaces.
+    reason = serializers.CharField(
+        min_length=1,
+        max_length=200,
+        validators=[RegexValidator(r"\S")],
+        error_messages={"blank": gettext_lazy("Say why the payment is reversed.")},
+    )
 
 
 # -- reads ----------------------------------------------------------------------------------

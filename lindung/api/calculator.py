@@ -5,7 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,9 +26,19 @@ class CalculatorThrottle(AnonRateThrottle):
     rate = "60/min"
 
 
+_PROGRAM = "(" + "|".join(Program.values) + ")"
+
+
+# Stated in the schema so that a client (and the fuzz test) knows "0" or "x,y" is not a
+# list of programs; the serializer still reads upper case and spaces kindly.
+@extend_schema_field({"type": "string", "pattern": f"^ *{_PROGRAM}( *, *{_PROGRAM})* *$"})
+class ProgramsField(serializers.CharField):
+    pass
+
+
 class CalculatorQuerySerializer(serializers.Serializer):
     income = serializers.IntegerField(min_value=1, help_text=_("Monthly income (or wage) in whole rupiah."))
-    programs = serializers.CharField(
+    programs = ProgramsField(
         help_text=_("Comma-separated programs: jkk, jkm, jht, jp, jkp. The category's mandatory ones are required.")
     )
     months = serializers.IntegerField(

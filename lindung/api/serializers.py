@@ -14,6 +14,8 @@ from lindung.participants.columns import API_LIST_KEYS, FIELDS
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
+from .fields import IdField, OptionalEmailField
+
 # Public ordering names and the columns behind them; id breaks ties so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {
     "full_name": ("full_name", "id"),
@@ -70,6 +72,7 @@ class ParticipantSerializer(ParticipantListSerializer):
 
     # Declared so the schema admits the empty value ("no consent recorded").
     consent_method = serializers.ChoiceField(choices=ConsentMethod.choices, allow_blank=True, read_only=True)
+    email = OptionalEmailField(read_only=True)
 
     class Meta:
         model = Participant
@@ -116,6 +119,7 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
     nik = serializers.CharField(max_length=32)
     family_card_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True)
     membership_number = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
     village = serializers.SlugRelatedField(
         slug_field="code",
@@ -202,8 +206,8 @@ class ParticipantQuerySerializer(serializers.Serializer):
     )
     district = serializers.CharField(required=False, help_text=_("District (kecamatan) code, e.g. 14.03.01."))
     village = serializers.CharField(required=False, help_text=_("Village code, e.g. 14.03.01.2004."))
-    group = serializers.IntegerField(required=False, min_value=1, help_text=_("Community group id."))
-    coordinator = serializers.IntegerField(required=False, min_value=1, help_text=_("Coordinator (user) id."))
+    group = IdField(help_text=_("Community group id."))
+    coordinator = IdField(help_text=_("Coordinator (user) id."))
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     possible_duplicate = serializers.BooleanField(

@@ -7,6 +7,7 @@ from lindung.core.permissions import Door, declare
 from .auth import TokenObtainView
 from .billing import ParticipantBillsView, PaymentViewSet
 from .calculator import CalculatorView
+from .docs import ApiDocsView
 from .views import ParticipantViewSet
 
 router = SimpleRouter(use_regex_path=False)
@@ -16,6 +17,7 @@ router.register("payments", PaymentViewSet, basename="payment")
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", declare(Door.PUBLIC, SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", declare(Door.PUBLIC, ApiDocsView.as_view()), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("calculator/", CalculatorView.as_view(), name="calculator"),
     path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),

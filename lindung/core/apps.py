@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 (registers the Celery task delivering events)
+        from . import (
+            sessions,  # noqa: F401 - connects the sign-in receiver
+            tasks,  # noqa: F401 (registers the Celery task delivering events)
+        )

@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views import defaults
+
+from lindung.core import errors
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
@@ -33,7 +34,7 @@ def is_database_outage(exc: BaseException | None) -> bool:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not is_database_outage(sys.exc_info()[1]):
-        return defaults.server_error(request)
+        return errors.server_error(request)  # the product's own 500 page
     logger.warning("database unreachable: answered %s with 503", request.path)
     # The failure may surface after the language middleware has finished (a session saved
     # on the way out), so the language it chose is set again here.

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .ages import impossible_age
+
 # Kemendagri province codes (Kepmendagri 300.2.2-2138/2025): 38 provinces.
 PROVINCE_CODES = frozenset(
     {
@@ -100,6 +102,9 @@ def validate_nik(nik: str, *, birth_date: datetime.date | None = None, sex: str 
                 code="nik_birth_date_mismatch",
             )
         )
+    too_old = impossible_age(birth_date) if birth_date is not None else None
+    if too_old is not None:
+        errors.append(too_old)
     if sex in ("M", "F") and (sex == "F") != facts.is_female:
         errors.append(
             ValidationError(

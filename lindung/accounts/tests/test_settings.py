@@ -16,7 +16,7 @@ def test_argon2_is_installed():
 
 def test_session_ends_after_30_idle_minutes():
     assert base.SESSION_COOKIE_AGE == 30 * 60
-    assert base.SESSION_SAVE_EVERY_REQUEST is True
+    assert "lindung.core.sessions.SessionRenewalMiddleware" in base.MIDDLEWARE
     assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert base.SESSION_COOKIE_HTTPONLY is True
 

@@ -104,7 +104,8 @@ def test_static_assets_are_vendored_not_from_a_cdn():
 
 
 def test_session_times_out_when_idle():
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert "lindung.core.sessions.SessionRenewalMiddleware" in settings.MIDDLEWARE
 
 
 @pytest.mark.django_db

@@ -11,6 +11,8 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from .unpacking import UnpackRefused, check_xlsx
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -99,6 +101,10 @@ def _open_workbook(data: bytes) -> CalamineWorkbook:
 
 
 def _open_xlsx(data: bytes) -> SpreadsheetFile:
+    try:
+        check_xlsx(data, max_rows=MAX_ROWS)
+    except UnpackRefused as exc:
+        raise FileProblem(str(exc)) from exc
     workbook = _open_workbook(data)
     names: list[str] = []
     read: dict[str, CalamineSheet] = {}

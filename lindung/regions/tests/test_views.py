@@ -132,7 +132,7 @@ def test_list_children_link_opens_the_children(client, admin, bengkalis):
 def test_list_query_count_does_not_grow_with_rows(client, admin, bengkalis, django_assert_max_num_queries):
     client.force_login(admin)
     # session + user + provinces + regencies + districts + count + page, and the session
-    # save (SESSION_SAVE_EVERY_REQUEST) wrapped in a savepoint: the same for 10 rows or 100.
+    # renewal (at most once a minute) wrapped in a savepoint: the same for 10 rows or 100.
     with django_assert_max_num_queries(10):
         response = client.get(
             reverse("regions:list"), {"province": "14", "regency": "14.03", "level": 4, "per_page": 100}
