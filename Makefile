@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck migrate demo messages bench clean
+.PHONY: run test setup lint typecheck migrate demo messages bench clean chromium
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -34,7 +34,12 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy lindung config
 
-test: setup
+# The browser tests need Debian's Chromium: installed here when missing and allowed
+# (root or passwordless sudo), otherwise the script names the one command to run.
+chromium:
+	@sh scripts/ensure-chromium.sh
+
+test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy lindung config
