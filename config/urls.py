@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contributions/", include("lindung.contributions.urls")),
     path("reports/", include("lindung.reports.urls")),
     path("billing/", include("lindung.billing.urls")),
+    path("", include("lindung.ops.urls")),
     path("", include("lindung.cards.urls")),
     path("", include("lindung.core.urls")),
 ]
