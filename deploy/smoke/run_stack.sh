@@ -119,8 +119,8 @@ PIDS+=($!)
 
 # Up when nginx answers /healthz from gunicorn and the worker has said it is ready.
 for _ in $(seq 120); do
-  if curl -fsS --cacert "$RUN/tls.crt" "https://localhost:${HTTPS_PORT}/healthz" >/dev/null 2>&1 \
-    && grep -q "ready" "$RUN/worker.log"; then
+  if "$PY" -c 'import requests, sys; requests.get(sys.argv[1], verify=sys.argv[2], timeout=2).raise_for_status()' \
+    "https://localhost:${HTTPS_PORT}/healthz" "$RUN/tls.crt" >/dev/null 2>&1 && grep -q "ready" "$RUN/worker.log"; then
     break
   fi
   for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "smoke: a service died at start" >&2; exit 1; }; done
