@@ -53,3 +53,11 @@ def test_smoke_config_rewrites_only_the_marked_lines():
     # Everything else is the deployed file, line for line.
     kept = [line for line in SITE.splitlines() if "lindung:" not in line and "[::]" not in line]
     assert [line for line in out.splitlines() if line in kept] == kept
+
+
+def test_nginx_accepts_the_same_request_ids_as_the_app():
+    from lindung.ops.request_id import VALID
+
+    shape = re.search(r'"~\^(.+)\$" \$http_x_request_id;', SITE)
+    assert shape, "the request id map lost its pattern"
+    assert shape.group(1) == VALID.pattern

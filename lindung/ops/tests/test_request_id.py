@@ -69,3 +69,26 @@ def test_celery_app_connects_the_signals():
 
     assert any(r[0][0] == "lindung-request-id-publish" for r in before_task_publish.receivers)
     assert any(r[0][0] == "lindung-request-id-prerun" for r in task_prerun.receivers)
+
+
+def test_a_job_run_in_a_thread_logs_with_the_request_id(settings, monkeypatch):
+    import threading
+
+    from lindung.jobs import services
+
+    seen: list[str] = []
+    done = threading.Event()
+
+    def fake_run(job_id):
+        seen.append(request_id_var.get())
+        done.set()
+
+    monkeypatch.setattr(services, "job_run", fake_run)
+    settings.LINDUNG_JOBS_MODE = "thread"
+    token = request_id_var.set("req-thread-0001")
+    try:
+        services._dispatch(1)
+    finally:
+        request_id_var.reset(token)
+    assert done.wait(5)
+    assert seen == ["req-thread-0001"]
