@@ -76,7 +76,16 @@ class Journey:
         body = ready.json()
         assert ready.status_code == 200, ready.text
         assert body["checks"] == {"database": "ok", "redis": "ok", "broker": "ok"}, body
-        self.step(f"healthz and readyz answer ({body['status']}, {body['warnings']})")
+        timings = []
+        for _ in range(20):
+            started = time.monotonic()
+            assert self.get("/readyz").status_code == 200
+            timings.append((time.monotonic() - started) * 1000)
+        timings.sort()
+        self.step(
+            f"healthz and readyz answer ({body['status']}, {body['warnings']}); "
+            f"readyz through nginx: median {timings[10]:.0f} ms, slowest {timings[-1]:.0f} ms of 20"
+        )
 
     def check_page_headers(self, response: requests.Response) -> None:
         raw = response.raw.headers

@@ -6,6 +6,7 @@ indexed queries and a Redis ping), JSON, never a secret or a connection string i
 the node out of the pool); 200 otherwise, with "status": "degraded" when the job queue
 lags or a nightly recount is overdue (alert someone, keep serving)."""
 
+import functools
 import time
 from datetime import datetime
 from typing import Any
@@ -36,15 +37,18 @@ def _database() -> str:
         return ERROR
 
 
-def _redis(url: str) -> str:
+@functools.cache
+def _redis_client(url: str) -> Any:
     import redis
 
+    # One pooled client per URL and process: a probe every few seconds reuses its
+    # connection instead of opening one each time (reconnects by itself after a failure).
+    return redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
+
+
+def _redis(url: str) -> str:
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
-        try:
-            client.ping()
-        finally:
-            client.close()
+        _redis_client(url).ping()
         return OK
     except Exception:  # noqa: BLE001
         return ERROR
