@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck migrate demo messages bench clean
+.PHONY: run test setup lint typecheck migrate demo messages bench clean chromium smoke
 
-$(STAMP): requirements/base.txt requirements/dev.txt
+$(STAMP): requirements/base.txt requirements/production.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -34,7 +34,12 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy lindung config
 
-test: setup
+# The browser tests need Debian's Chromium: installed here when missing and allowed
+# (root or passwordless sudo), otherwise the script names the one command to run.
+chromium:
+	@sh scripts/ensure-chromium.sh
+
+test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy lindung config
@@ -42,6 +47,11 @@ test: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check_translations
 	$(VENV)/bin/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 	$(VENV)/bin/pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+# The production stack (nginx, gunicorn, Celery worker and beat, PostgreSQL, Redis) on
+# loopback, and a journey through it; needs nginx and the local services (see the script).
+smoke: setup
+	bash deploy/smoke/run_stack.sh
 
 # Translators: edit locale/*/LC_MESSAGES/django.po, then `make messages` compiles them.
 messages: setup

@@ -5,7 +5,11 @@ import os
 
 from celery import Celery
 
+from lindung.core import task_context
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("lindung")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks log with the request id of the request that queued them.
+task_context.connect()

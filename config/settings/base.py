@@ -8,6 +8,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from lindung.billing.schedule import BILLING_BEAT_SCHEDULE
+from lindung.core.logs import logging_config
 from lindung.core.schedule import CORE_BEAT_SCHEDULE
 from lindung.tallies.schedule import TALLIES_BEAT_SCHEDULE
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (other middleware included) carries its id.
+    "lindung.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (lindung/core/compression.py); after WhiteNoise, which serves its own .gz.
@@ -169,6 +172,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Where collectstatic writes and nginx serves /static/ from (deploy/nginx/lindung.conf).
 STATIC_ROOT = Path(env("LINDUNG_STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "lindung" / "static"]
 MEDIA_ROOT = Path(env("LINDUNG_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
@@ -219,15 +223,17 @@ SPECTACULAR_SETTINGS = {
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LINDUNG_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every render step at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
-}
+# One JSON object per line on standard error, with the request id, NIKs, phone numbers,
+# passwords and tokens scrubbed (lindung/core/logs.py). WeasyPrint logs every render step
+# at INFO.
+LOGGING = logging_config(
+    env("LINDUNG_LOG_LEVEL", default="INFO"),
+    loggers={name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+)
+# /readyz reports "degraded" past these (lindung/operations/health.py): the oldest waiting job,
+# and the nightly recounts (run once a day, so a day and two hours).
+LINDUNG_READY_MAX_QUEUE_SECONDS = env.int("LINDUNG_READY_MAX_QUEUE_SECONDS", default=10 * 60)
+LINDUNG_READY_MAX_RECOUNT_SECONDS = env.int("LINDUNG_READY_MAX_RECOUNT_SECONDS", default=26 * 60 * 60)
 
 # Background jobs (imports, exports, sends): "thread" runs them in the web process (the
 # embedded default, nothing to install), "celery" hands them to Celery workers through
@@ -235,9 +241,14 @@ LOGGING = {
 LINDUNG_JOBS_MODE = env("LINDUNG_JOBS_MODE", default="thread")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_TASK_ACKS_LATE = True
+# Keep LOGGING (JSON lines, scrubbing) in workers instead of Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {**CORE_BEAT_SCHEDULE, **BILLING_BEAT_SCHEDULE, **TALLIES_BEAT_SCHEDULE}
 CELERY_TIMEZONE = TIME_ZONE
+# Exports of more rows than this are made by a background job instead of in the request.
+LINDUNG_EXPORT_SYNC_MAX_ROWS = env.int("LINDUNG_EXPORT_SYNC_MAX_ROWS", default=2_000)
 # A slow dashboard recount runs in a thread while the last figures are shown ("thread"),
 # or inside the request ("inline", used by tests: threads and SQLite test databases clash).
 LINDUNG_DASHBOARD_REFRESH = env("LINDUNG_DASHBOARD_REFRESH", default="thread")

@@ -1,6 +1,7 @@
 """Queue and run jobs. Every state change is a conditional UPDATE on the row, so a job
 delivered twice (broker retry, reaper and worker racing) runs once."""
 
+import contextvars
 import logging
 import threading
 from datetime import timedelta
@@ -52,7 +53,10 @@ def _dispatch(job_id: int) -> None:
     elif mode == "inline":
         job_run(job_id)
     else:  # "thread": the embedded default, no broker to install
-        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True, name=f"job-{job_id}").start()
+        # The thread runs in a copy of the queuing request's context: its log lines carry
+        # that request's id (lindung.core.logs), as a Celery task's do.
+        context = contextvars.copy_context()
+        threading.Thread(target=context.run, args=(_run_in_thread, job_id), daemon=True, name=f"job-{job_id}").start()
 
 
 def _run_in_thread(job_id: int) -> None:

@@ -1,5 +1,6 @@
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -17,7 +18,7 @@ from .exports.spec import SPECS
 
 # Up to this many rows the file is made during the request (a few seconds at most for a
 # PDF); beyond, a background job makes it and the user follows its progress (UI-5).
-SYNC_MAX_ROWS = 2_000
+SYNC_MAX_ROWS: int = settings.LINDUNG_EXPORT_SYNC_MAX_ROWS
 
 
 @staff_required

@@ -1,11 +1,14 @@
+import io
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 
 from lindung.core.databases import extra_database
+from lindung.core.logs import ScrubFilter
 
 
 @pytest.fixture
@@ -26,3 +29,19 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def log_lines() -> Iterator[Callable[[], list[str]]]:
+    """What the handlers configured by settings.LOGGING write, line by line: their stream
+    is swapped for a buffer, so the real filter and formatter are under test."""
+    handlers = [h for h in logging.getLogger().handlers if any(isinstance(f, ScrubFilter) for f in h.filters)]
+    assert handlers, "settings.LOGGING has no scrubbing handler on the root logger"
+    buffer = io.StringIO()
+    previous = [h.setStream(buffer) for h in handlers if isinstance(h, logging.StreamHandler)]
+    try:
+        yield lambda: [line for line in buffer.getvalue().splitlines() if line]
+    finally:
+        for handler, stream in zip(handlers, previous, strict=True):
+            if isinstance(handler, logging.StreamHandler) and stream is not None:
+                handler.setStream(stream)

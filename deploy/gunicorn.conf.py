@@ -1,0 +1,43 @@
+"""gunicorn settings for Lindung (production.txt pins gunicorn). Used by the systemd unit
+(deploy/systemd/lindung-gunicorn.service) and by deploy/smoke/run_stack.sh, which only
+overrides the address, the worker count and the pid file on the command line."""
+
+import multiprocessing
+import os
+
+from lindung.core.logs import logging_config
+
+wsgi_app = "config.wsgi:application"
+# Behind nginx on the same machine (deploy/nginx/lindung.conf proxies here).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: the pages are short database-bound requests; long work runs in Celery.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Same as nginx's proxy_read_timeout: a request past a minute is stuck, not slow.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows into an outage.
+max_requests = 1000
+max_requests_jitter = 100
+# nginx on this machine sets X-Forwarded-For/-Proto; trust them from loopback only.
+forwarded_allow_ips = "127.0.0.1,::1"
+# systemd manages the process (HUP to reload, TERM to stop): no control socket, which
+# would otherwise be created in the service user's home.
+control_socket_disable = True
+# Request bodies are limited by nginx (client_max_body_size) and Django.
+limit_request_line = 8190
+
+# nginx keeps the access log (deploy/nginx/lindung.conf) and the app logs one JSON line per
+# request with its id, so gunicorn's access lines are off (WARNING); its own messages use
+# the same JSON lines on standard error.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LINDUNG_LOG_LEVEL", "info").lower()
+logconfig_dict = logging_config(
+    os.environ.get("LINDUNG_LOG_LEVEL", "INFO").upper(),
+    loggers={
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
+)

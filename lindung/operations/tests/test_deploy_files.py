@@ -1,0 +1,63 @@
+"""The deployment files agree with the app (deploy/smoke/run_stack.sh runs them for real)."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from lindung.participants.imports.reading import MAX_UPLOAD_BYTES
+
+DEPLOY = Path(settings.BASE_DIR) / "deploy"
+SITE = (DEPLOY / "nginx" / "lindung.conf").read_text()
+
+
+def _location(name: str) -> str:
+    match = re.search(rf"location {re.escape(name)} \{{(.*?)\n    \}}", SITE, re.S)
+    assert match, name
+    return match.group(1)
+
+
+def test_nginx_body_limit_lets_the_largest_upload_through_and_no_more():
+    limit = re.search(r"client_max_body_size (\d+)m;", SITE)
+    assert limit, "client_max_body_size missing"
+    largest = max(MAX_UPLOAD_BYTES, settings.DOCUMENT_MAX_BYTES)
+    # The file plus up to 1 MiB of form around it.
+    assert int(limit.group(1)) == largest // 2**20 + 1
+
+
+def test_nginx_adds_the_apps_security_headers_only_where_it_answers_itself():
+    proxied = _location("/")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Strict-Transport-Security"):
+        assert header not in proxied, f"{header} would be sent twice on the app's pages"
+    assert "add_header" not in SITE.split("location /static/")[0], "server-level add_header applies to the app too"
+    static = _location("/static/")
+    assert "X-Content-Type-Options nosniff" in static and "Strict-Transport-Security" in static
+
+
+def test_nginx_forwards_what_production_settings_rely_on():
+    proxied = _location("/")
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in proxied  # SECURE_PROXY_SSL_HEADER
+    assert "proxy_set_header X-Request-ID $lindung_request_id;" in proxied
+    assert settings.STATIC_URL == "/static/"
+
+
+def test_smoke_config_rewrites_only_the_marked_lines():
+    spec = importlib.util.spec_from_file_location("nginx_conf", DEPLOY / "smoke" / "nginx_conf.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = module.site(18443, 18080, 18000, "/tmp/s", "/tmp/c.pem", "/tmp/k.pem", "/tmp/l")
+    assert "listen 127.0.0.1:18443 ssl http2;" in out and "server 127.0.0.1:18000;" in out
+    assert "lindung.example.org" not in out and "[::]" not in out
+    # Everything else is the deployed file, line for line.
+    kept = [line for line in SITE.splitlines() if "lindung:" not in line and "[::]" not in line]
+    assert [line for line in out.splitlines() if line in kept] == kept
+
+
+def test_nginx_accepts_the_same_request_ids_as_the_app():
+    from lindung.core.request_id import VALID
+
+    shape = re.search(r'"~\^(.+)\$" \$http_x_request_id;', SITE)
+    assert shape, "the request id map lost its pattern"
+    assert shape.group(1) == VALID.pattern

@@ -1,0 +1,91 @@
+"""What the log scrubber takes out, and what it must leave alone."""
+
+import json
+import logging
+import sys
+
+import pytest
+
+from lindung.core.logs import JsonFormatter, ScrubFilter, request_id_var, scrub
+
+NIK = "1403015704910007"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Not Found: /participants/{NIK}/",
+        f"nik={NIK}&page=2",
+        "call 0812-3456-7890 today",
+        "phone +62 812 3456 7890",
+        "phone 6281234567890",
+        "phone 081234567890.",
+        "password=hunter2-secret&next=/",
+        '{"password": "hunter2-secret"}',
+        "new_password1=hunter2-secret",
+        "csrfmiddlewaretoken=Zx9aB8cD7eF6gH5iJ4kL3mN2",
+        "Authorization: Token 0123456789abcdef0123456789abcdef01234567",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+        "token 0123456789abcdef0123456789abcdef01234567 expired",
+        "Cookie: sessionid=abcdefghijklmnopqrstuvwxyz012345",
+    ],
+)
+def test_scrub_removes_personal_data_and_secrets(text):
+    out = scrub(text)
+    for secret in (
+        NIK,
+        "3456",
+        "hunter2",
+        "Zx9aB8cD7eF6",
+        "0123456789abcdef",
+        "eyJhbGci",
+        "abcdefghijklmnop",
+    ):
+        assert secret not in out, (text, out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /participants/123/ 200",
+        "export participants.csv by user 2: 16 rows",
+        "payment of Rp 31800 on 2026-12-04, receipt KW-2026-000101",
+        "job 4512 (participants.export) finished in 812 ms",
+        "membership number 12345678901",
+    ],
+)
+def test_scrub_leaves_ordinary_figures(text):
+    assert scrub(text) == text
+
+
+def _record(msg, *args, exc_info=None):
+    return logging.LogRecord("lindung.test", logging.ERROR, __file__, 1, msg, args, exc_info)
+
+
+def test_filter_and_formatter_scrub_arguments_and_tracebacks():
+    try:
+        raise ValueError(f"participant {NIK} phone 0812-3456-7890 refused")
+    except ValueError:
+        record = _record("lookup %s failed for %s", NIK, "password=hunter2", exc_info=sys.exc_info())
+    assert ScrubFilter().filter(record)
+    token = request_id_var.set("req-abcdefgh")
+    try:
+        line = JsonFormatter().format(record)
+    finally:
+        request_id_var.reset(token)
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert entry["message"] == "lookup [NIK] failed for password=[REDACTED]"
+    assert "ValueError: participant [NIK] phone [PHONE] refused" in entry["exception"]
+    assert entry["request_id"] == "req-abcdefgh" and entry["level"] == "ERROR"
+    assert NIK not in line and "3456" not in line and "hunter2" not in line
+
+
+def test_formatter_keeps_plain_extras_and_drops_objects():
+    record = _record("done")
+    record.status = 200
+    record.path = f"/participants/{NIK}/"
+    record.request = object()
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["status"] == 200 and entry["path"] == "/participants/[NIK]/"
+    assert "request" not in entry
