@@ -11,7 +11,7 @@ from django.utils import timezone
 from lindung.core import events
 
 from . import maintain
-from .sources import ARREARS, BILLS, MONEY, PEOPLE
+from .sources import ARREARS, MONEY, PEOPLE
 
 # Changes to these participant fields move a participant between tally keys.
 TALLIED_FIELDS = frozenset(
@@ -40,6 +40,19 @@ def _bills_generated(event: events.Event) -> Iterator[None]:
     late = [bill.participant_id for bill in bills if bill.due_date < today]
     with maintain.tracking(late, (ARREARS,)):
         yield
+    maintain.bills_added(event.participant_ids, [bill.pk for bill in bills])
+
+
+@contextlib.contextmanager
+def _bills_issued(event: events.Event) -> Iterator[None]:
+    # A few bills for one participant (a prepayment, an activation, the registration
+    # month): as the monthly run, the new bills add their own amounts; the arrears row is
+    # read before and after (a bill issued already past due puts them in arrears).
+    with maintain.tracking(event.participant_ids, (ARREARS,)):
+        yield
+    bills = event.objects.get("bills")
+    if bills is None:  # an emitter that does not hand over its bills: read before and after
+        raise RuntimeError("A bill.issued event carries its new bills in event.objects['bills'].")
     maintain.bills_added(event.participant_ids, [bill.pk for bill in bills])
 
 
@@ -77,6 +90,6 @@ def register() -> None:
     events.subscribe(
         "tallies.money", {"payment.reversed"}, lambda e: maintain.tracking(e.participant_ids, MONEY), order=0
     )
-    events.subscribe("tallies.bills", {"bill.issued"}, lambda e: maintain.tracking(e.participant_ids, BILLS), order=0)
+    events.subscribe("tallies.bills", {"bill.issued"}, _bills_issued, order=0)
     events.subscribe("tallies.bills_generated", {"bills.generated"}, _bills_generated, order=0)
     events.subscribe("tallies.arrears_rebuilt", {"arrears.rebuilt"}, events.after(_arrears_rebuilt), order=0)
