@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from lindung.participants.models import Participant
 
-from .sources import ARREARS, BILLS, BILLS_BY_MONTH, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
+from .sources import ALLOCATIONS_PAID, ARREARS, BILLS, BILLS_BY_MONTH, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
 
 ALL = SOURCES
 Key = tuple[Any, ...]
@@ -135,6 +135,26 @@ def bills_added(participant_ids: Iterable[int], bill_ids: Sequence[int]) -> None
             _apply(source, _read(source, pks, bill_ids))
 
 
+def payment_added(participant_id: int, payment_id: int) -> None:
+    """Count a payment just recorded from its own rows, without reading the participant's
+    other payments and bills before and after: the payment adds itself to the payment
+    tallies, and each of its allocations adds its share to the month of the bill it paid
+    (what that bill's paid_amount grew by). Bills the payment issued (a prepayment) are
+    counted by their own bracket (``bill.issued``). Call it inside the transaction, with
+    the participant's row locked (a ``tracking`` bracket around the payment does that)."""
+    outer = _tracked.get()
+    for source in PAYMENTS:
+        if (participant_id, source) not in outer:
+            _apply(source, _read(source, [participant_id], [payment_id]))
+    if (participant_id, BILLS_BY_MONTH) not in outer:
+        out: Figures = {}
+        key_names = list(ALLOCATIONS_PAID.keys)
+        for row in ALLOCATIONS_PAID.aggregate([participant_id]).filter(payment_id=payment_id):
+            key = tuple(_normal(row[name]) for name in key_names)
+            out[key] = Counter({"paid": int(row["paid"] or 0)})
+        _apply(BILLS_BY_MONTH, out)
+
+
 def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> None:
     """Count newly created participants (nothing of theirs was counted before)."""
     ids = sorted({int(pk) for pk in participant_ids})
@@ -145,4 +165,15 @@ def added(participant_ids: Iterable[int], parts: Sequence[Source] = PEOPLE) -> N
             _apply(source, _read(source, pks))
 
 
-__all__ = ["ALL", "ARREARS", "BILLS", "MONEY", "PAYMENTS", "PEOPLE", "added", "bills_added", "tracking"]
+__all__ = [
+    "ALL",
+    "ARREARS",
+    "BILLS",
+    "MONEY",
+    "PAYMENTS",
+    "PEOPLE",
+    "added",
+    "bills_added",
+    "payment_added",
+    "tracking",
+]

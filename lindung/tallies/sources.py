@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from lindung.billing.models import Bill, ParticipantArrears, Payment
+from lindung.billing.models import Bill, ParticipantArrears, Payment, PaymentAllocation
 from lindung.participants.models import Participant
 
 from .models import ArrearsTally, MonthTally, ParticipantTally, PaymentTally
@@ -107,6 +107,19 @@ BILLS_BY_MONTH = Source(
     measures={"billed": Sum("amount"), "paid": Sum("paid_amount")},
     model=Bill,
     participant_path="participant_id",
+)
+
+# Not a tally of its own: what a payment's allocations add to BILLS_BY_MONTH's "paid" (each
+# share is what its bill's paid_amount grew by), keyed as that source is. Lets a payment
+# count itself without re-reading the participant's bills (maintain.payment_added); the
+# recount reads BILLS_BY_MONTH.
+ALLOCATIONS_PAID = Source(
+    "paid by a payment's allocations",
+    MonthTally,
+    keys={**_participant_keys("bill__participant__"), "k_month": F("bill__month")},
+    measures={"paid": Sum("amount")},
+    model=PaymentAllocation,
+    participant_path="bill__participant_id",
 )
 
 ARREARS = Source(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from lindung.core import events
 
 from . import maintain
-from .sources import ARREARS, BILLS, MONEY, PEOPLE
+from .sources import ARREARS, MONEY, PEOPLE
 
 # Changes to these participant fields move a participant between tally keys.
 TALLIED_FIELDS = frozenset(
@@ -43,6 +43,31 @@ def _bills_generated(event: events.Event) -> Iterator[None]:
     maintain.bills_added(event.participant_ids, [bill.pk for bill in bills])
 
 
+@contextlib.contextmanager
+def _bills_issued(event: events.Event) -> Iterator[None]:
+    # A few bills for one participant (a prepayment, an activation, the registration
+    # month): as the monthly run, the new bills add their own amounts; the arrears row is
+    # read before and after (a bill issued already past due puts them in arrears).
+    with maintain.tracking(event.participant_ids, (ARREARS,)):
+        yield
+    bills = event.objects.get("bills")
+    if bills is None:  # an emitter that does not hand over its bills: read before and after
+        raise RuntimeError("A bill.issued event carries its new bills in event.objects['bills'].")
+    maintain.bills_added(event.participant_ids, [bill.pk for bill in bills])
+
+
+@contextlib.contextmanager
+def _payment_recorded(event: events.Event) -> Iterator[None]:
+    # The arrears tally reads the participant's one arrears row before and after (billing's
+    # subscriber refreshes it inside); the money tallies add the payment's own rows
+    # (maintain.payment_added) instead of re-reading every payment and bill of theirs.
+    with maintain.tracking(event.participant_ids, (ARREARS,)):
+        yield
+        if event.subject_type != "billing.payment" or event.subject_id is None or len(event.participant_ids) != 1:
+            raise RuntimeError("A payment.recorded event names its payment (event.about) and its one participant.")
+        maintain.payment_added(event.participant_ids[0], event.subject_id)
+
+
 def _arrears_rebuilt(event: events.Event) -> None:
     from .models import ArrearsTally
     from .rebuild import rebuild_tallies
@@ -61,12 +86,10 @@ def register() -> None:
         ),
         order=0,
     )
+    events.subscribe("tallies.payment", {"payment.recorded"}, _payment_recorded, order=0)
     events.subscribe(
-        "tallies.money",
-        {"payment.recorded", "payment.reversed"},
-        lambda e: maintain.tracking(e.participant_ids, MONEY),
-        order=0,
+        "tallies.money", {"payment.reversed"}, lambda e: maintain.tracking(e.participant_ids, MONEY), order=0
     )
-    events.subscribe("tallies.bills", {"bill.issued"}, lambda e: maintain.tracking(e.participant_ids, BILLS), order=0)
+    events.subscribe("tallies.bills", {"bill.issued"}, _bills_issued, order=0)
     events.subscribe("tallies.bills_generated", {"bills.generated"}, _bills_generated, order=0)
     events.subscribe("tallies.arrears_rebuilt", {"arrears.rebuilt"}, events.after(_arrears_rebuilt), order=0)
