@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindung.tallies",
     "lindung.reports",
     "lindung.billing",
+    "lindung.messaging",
     "lindung.api",
     "lindung.demo",
 ]

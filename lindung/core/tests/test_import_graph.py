@@ -29,6 +29,7 @@ LAYERS = [
     "billing",
     "cards",
     "tallies",
+    "messaging",
     "reports",
     "api",
     "demo",
