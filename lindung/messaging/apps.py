@@ -6,6 +6,6 @@ class MessagingConfig(AppConfig):
     label = "messaging"
 
     def ready(self) -> None:
-        from . import subscribers
+        from . import subscribers, tasks  # noqa: F401 (tasks registers the Celery task)
 
         subscribers.register()
