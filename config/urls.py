@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("lindung.jobs.urls")),
     path("contributions/", include("lindung.contributions.urls")),
     path("reports/", include("lindung.reports.urls")),
+    path("messaging/", include("lindung.messaging.urls")),
     path("billing/", include((billing_patterns, billing_urls.app_name))),
     path("", include("lindung.cards.urls")),
     path("", include((core_patterns, core_urls.app_name))),

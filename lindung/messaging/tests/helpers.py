@@ -73,3 +73,23 @@ def enqueue(
         ],
         source=source,
     )
+
+
+def use_fake(settings: Any, fake: Any, *, timeout: float = 1.0, **overrides: Any) -> None:
+    """Point both channels at a running FakeProvider (fake_provider.py)."""
+    config = {**settings.LINDUNG_MESSAGING}
+    config["WHATSAPP"] = {
+        **config["WHATSAPP"],
+        "provider": "cloud",
+        "base_url": fake.base_url,
+        "api_version": "v21.0",
+        "phone_number_id": "1234567890",
+        "access_token": "test-token",
+        "app_secret": fake.app_secret,
+        "verify_token": "verify-me",
+        "timeout": timeout,
+    }
+    config["SMS"] = {**config["SMS"], "provider": "http", "url": f"{fake.base_url}/sms", "timeout": timeout}
+    config.update({"BACKOFF_BASE_SECONDS": 0.0, "BACKOFF_MAX_SECONDS": 0.0, "RATE_PER_SECOND": 1000, **overrides})
+    settings.LINDUNG_MESSAGING = config
+    reset_providers()
