@@ -5,4 +5,5 @@ from . import views
 app_name = "messaging"
 urlpatterns = [
     path("dev-outbox/", views.dev_outbox, name="dev_outbox"),
+    path("webhooks/whatsapp/", views.whatsapp_webhook, name="whatsapp_webhook"),
 ]
