@@ -43,6 +43,7 @@ from .providers import Outgoing, SendResult, provider_for
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "lindung.messaging.dispatch"
+_sqlite_writer = threading.Lock()
 
 
 def _config(name: str) -> Any:
@@ -284,7 +285,14 @@ def dispatch_until_idle(*, owner: str = "worker", max_batches: int = 1000) -> Ta
     reap()
     settle_unknown()
     for _ in range(max_batches):
-        tally = dispatch_batch(owner=owner)
+        if connection.vendor == "sqlite":
+            # SQLite's single-writer fallback: one batch at a time per process (threads
+            # sharing a database would otherwise meet "table is locked"); processes wait
+            # on SQLite's own lock. The conditional UPDATEs keep it correct either way.
+            with _sqlite_writer:
+                tally = dispatch_batch(owner=owner)
+        else:
+            tally = dispatch_batch(owner=owner)
         total.add(tally)
         if tally.claimed == tally.waiting and not tally.rate_limited:
             # Nothing claimed, or all of it waits for tomorrow's budget. Rows held back

@@ -59,6 +59,7 @@ class FakeProvider:
         slow_seconds: float = 2.0,
         duplicate_webhooks: bool = False,
         send_webhooks: bool = True,
+        delay_each: float = 0.0,
     ) -> None:
         self.app_secret = app_secret
         self.webhook_url = webhook_url
@@ -67,6 +68,7 @@ class FakeProvider:
         self.slow_seconds = slow_seconds
         self.duplicate_webhooks = duplicate_webhooks
         self.send_webhooks = send_webhooks
+        self.delay_each = delay_each  # seconds before answering each accepted message
         self.lock = threading.Lock()
         self.script: list[Action] = []
         self.refused: dict[str, Action] = {}  # recipient -> answer, every time
@@ -253,6 +255,8 @@ class FakeProvider:
                     self._schedule(payload, self.webhook_delay * (n + 1))
         if action.kind == "timeout":
             time.sleep(self.slow_seconds)
+        elif self.delay_each:
+            time.sleep(self.delay_each)
         with contextlib.suppress(OSError):  # the client may have given up waiting
             handler._answer(
                 200,

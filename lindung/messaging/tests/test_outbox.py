@@ -182,20 +182,18 @@ def test_the_reaper_returns_unstarted_leases_and_marks_started_ones_unknown(coor
     assert provider.calls == {untouched.pk: 1, started.pk: 1}
 
 
-def test_a_provider_exception_is_unknown_not_resent(coord_a, settings):
+def test_a_provider_exception_is_unknown_not_resent(coord_a, settings, monkeypatch):
     provider = use_scripted(settings)
 
-    def boom(message):
+    def boom(self, message):
         raise RuntimeError("socket closed")
 
-    provider.send = lambda self, message: boom(message)  # type: ignore[method-assign]
-    try:
-        enqueue(consenting(coord_a))
-        tally = dispatch_until_idle()
-    finally:
-        del provider.send
+    monkeypatch.setattr(provider, "send", boom)
+    enqueue(consenting(coord_a))
+    tally = dispatch_until_idle()
     assert tally.unknown == 1
     assert OutboxMessage.objects.get().status == Status.UNKNOWN
+    assert dispatch_until_idle().claimed == 0
 
 
 @pytest.mark.parametrize(
