@@ -59,7 +59,7 @@ def test_provider_down_for_a_while_then_up_sends_everything_once(coord_a, settin
         assert OutboxAttempt.objects.count() == 30
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_dispatchers_at_once_send_each_message_once(coord_a, settings):
     with fp.FakeProvider(delay_each=0.002) as fake:
         use_fake(settings, fake, BATCH=15)
@@ -100,7 +100,7 @@ def _die_mid_batch(rows: list[OutboxMessage]) -> None:
             provider.send(Outgoing(row.pk, "whatsapp", row.participant.phone, row.template, "id", [], row.body, ""))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_batch_is_reconciled_from_webhooks_not_resent(coord_a, settings, live_server):
     with fp.FakeProvider(webhook_url=live_server.url + WEBHOOK, webhook_delay=0.05) as fake:
         use_fake(settings, fake)
@@ -127,7 +127,7 @@ def test_a_worker_killed_mid_batch_is_reconciled_from_webhooks_not_resent(coord_
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dispatcher_process_killed_with_sigkill_loses_and_repeats_nothing(coord_a, settings, live_server):
     if connection.vendor != "postgresql":
         pytest.skip("a second process needs a shared database server")
