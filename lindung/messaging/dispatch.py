@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -39,7 +40,7 @@ from .consent import participant_may_be_messaged
 from .limits import sender_pause, take
 from .models import Channel, OutboxAttempt, OutboxMessage, Outcome, SourcePause, Status
 from .outbox import bill_is_paid, move, outbox_fallback_sms
-from .providers import Outgoing, SendResult, provider_for
+from .providers import Outgoing, Provider, SendResult, provider_for
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "lindung.messaging.dispatch"
@@ -166,19 +167,9 @@ def _sender_key(row: OutboxMessage) -> str:
     return f"sms:{settings.LINDUNG_MESSAGING['SMS']['sender']}"
 
 
-def _send(row: OutboxMessage, token: str, tally: Tally) -> None:
-    to = normalize_mobile(row.participant.phone)
-    provider = provider_for(row.channel)
-    # The attempt is committed before the call: a worker dying inside the call leaves it
-    # "pending", and the reaper makes the row "unknown" instead of sending it again.
-    with transaction.atomic():
-        number = (OutboxAttempt.objects.filter(message=row).aggregate(n=Max("number"))["n"] or 0) + 1
-        attempt = OutboxAttempt.objects.create(
-            message=row, number=number, provider=provider.name, worker=token, started_at=timezone.now()
-        )
-        OutboxMessage.objects.filter(pk=row.pk).update(attempt_count=number, to_number=to)
+def _call(provider: Provider, row: OutboxMessage, to: str) -> SendResult:
     try:
-        result = provider.send(
+        return provider.send(
             Outgoing(
                 outbox_id=row.pk,
                 channel=row.channel,
@@ -192,16 +183,57 @@ def _send(row: OutboxMessage, token: str, tally: Tally) -> None:
         )
     except Exception as exc:  # a bug or an unexpected library error: the provider may have it
         logger.exception("outbox %s: provider %s raised", row.pk, provider.name)
-        result = SendResult(Outcome.UNKNOWN, detail=f"{type(exc).__name__}: {exc}")
-    OutboxAttempt.objects.filter(pk=attempt.pk).update(
-        outcome=result.outcome,
-        http_status=result.http_status,
-        error_code=result.error_code,
-        detail=result.detail[:2000],
-        provider_message_id=result.provider_message_id,
-        finished_at=timezone.now(),
+        return SendResult(Outcome.UNKNOWN, detail=f"{type(exc).__name__}: {exc}")
+
+
+def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
+    """Send a chunk of rows: attempts for all of them committed in one transaction
+    before any call (a worker dying in the calls leaves them "pending", and the reaper
+    makes the rows "unknown" instead of sending them again), then the calls (in a pool
+    of threads when the provider allows it), then every answer recorded in one
+    transaction."""
+    if not rows:
+        return
+    provider = provider_for(rows[0].channel)
+    numbers = dict(
+        OutboxAttempt.objects.filter(message__in=rows)
+        .values("message")
+        .annotate(n=Max("number"))
+        .values_list("message", "n")
     )
-    _record(row, token, number, result, tally)
+    targets = {row.pk: normalize_mobile(row.participant.phone) for row in rows}
+    now = timezone.now()
+    with transaction.atomic():
+        attempts = OutboxAttempt.objects.bulk_create(
+            OutboxAttempt(
+                message=row,
+                number=numbers.get(row.pk, 0) + 1,
+                provider=provider.name,
+                worker=token,
+                started_at=now,
+            )
+            for row in rows
+        )
+        for row, attempt in zip(rows, attempts, strict=True):
+            OutboxMessage.objects.filter(pk=row.pk).update(attempt_count=attempt.number, to_number=targets[row.pk])
+    workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
+            results = list(pool.map(lambda row: _call(provider, row, targets[row.pk]), rows))
+    else:
+        results = [_call(provider, row, targets[row.pk]) for row in rows]
+    finished = timezone.now()
+    with transaction.atomic():
+        for row, attempt, result in zip(rows, attempts, results, strict=True):
+            OutboxAttempt.objects.filter(pk=attempt.pk).update(
+                outcome=result.outcome,
+                http_status=result.http_status,
+                error_code=result.error_code,
+                detail=result.detail[:2000],
+                provider_message_id=result.provider_message_id,
+                finished_at=finished,
+            )
+            _record(row, token, attempt.number, result, tally)
 
 
 def _record(row: OutboxMessage, token: str, number: int, result: SendResult, tally: Tally) -> None:
@@ -274,8 +306,11 @@ def dispatch_batch(*, owner: str = "worker", batch: int | None = None) -> Tally:
             move(row.pk, Status.QUEUED, lease=token, not_before=grant.retry_at)
             tally.waiting += 1
             tally.rate_limited += not grant.budget_exhausted
-        for row in sending[: grant.granted]:
-            _send(row, token, tally)
+        granted = sending[: grant.granted]
+        chunk = int(_config("SEND_CHUNK"))
+        for start in range(0, len(granted), chunk):
+            for channel in (Channel.WHATSAPP, Channel.SMS):
+                _send([r for r in granted[start : start + chunk] if r.channel == channel], token, tally)
     return tally
 
 

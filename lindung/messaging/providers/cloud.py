@@ -14,6 +14,7 @@ from ._http import client, transport_failure
 
 class CloudProvider:
     name = "cloud"
+    concurrent = True  # httpx.Client is safe across threads
 
     def __init__(self, config: dict[str, Any]) -> None:
         base = str(config["base_url"]).rstrip("/")

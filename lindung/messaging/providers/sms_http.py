@@ -13,6 +13,7 @@ from ._http import client, transport_failure
 
 class HttpSmsProvider:
     name = "sms_http"
+    concurrent = True
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.url = str(config["url"])
