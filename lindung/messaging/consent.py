@@ -10,6 +10,7 @@ cursor catches up (a reminder sent in that window is exactly what MSG-8 forbids)
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
@@ -72,3 +73,17 @@ def participant_may_be_messaged(participant: Participant | int, channel: str = C
     participant_id = participant if isinstance(participant, int) else participant.pk
     record = latest_consent(participant_id, channel)
     return bool(record and record.given)
+
+
+def participants_who_may_be_messaged(participant_ids: Iterable[int], channel: str) -> set[int]:
+    """``participant_may_be_messaged`` for many participants in one query."""
+    latest: dict[int, bool] = {}
+    records = (
+        ConsentRecord.objects.filter(participant_id__in=set(participant_ids))
+        .filter(Q(channel=channel) | Q(channel=ConsentScope.ALL))
+        .order_by("participant_id", "-at", "-id")
+        .values_list("participant_id", "given")
+    )
+    for participant_id, given in records:
+        latest.setdefault(participant_id, given)
+    return {pk for pk, given in latest.items() if given}

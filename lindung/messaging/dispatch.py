@@ -29,17 +29,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from lindung.billing.models import Bill
 from lindung.core import events
 from lindung.core.phones import normalize_mobile
 
-from .consent import participant_may_be_messaged
+from .consent import participants_who_may_be_messaged
 from .limits import sender_pause, take
 from .models import Channel, OutboxAttempt, OutboxMessage, Outcome, SourcePause, Status
-from .outbox import bill_is_paid, move, outbox_fallback_sms
+from .outbox import TRANSITIONS, bill_is_paid, move, outbox_fallback_sms
 from .providers import Outgoing, Provider, SendResult, provider_for
 
 logger = logging.getLogger(__name__)
@@ -139,18 +139,30 @@ def settle_unknown(*, now: Any = None) -> int:
     )
 
 
-def _skip_reason(row: OutboxMessage) -> str:
-    if not row.participant.phone:
-        return "no_phone"
-    try:
-        normalize_mobile(row.participant.phone)
-    except ValidationError:
-        return "invalid_number"
-    if not participant_may_be_messaged(row.participant_id, row.channel):
-        return "no_consent"
-    if row.bill is not None and bill_is_paid(Bill.objects.get(pk=row.bill.pk)):  # fresh: paid a minute ago?
-        return "paid"
-    return ""
+def _skip_reasons(rows: list[OutboxMessage]) -> dict[int, str]:
+    """Why each row must not be sent now (absent: send it): phone, consent and payment
+    read fresh, one query each for the whole batch."""
+    consenting = {
+        channel: participants_who_may_be_messaged([r.participant_id for r in rows if r.channel == channel], channel)
+        for channel in {r.channel for r in rows}
+    }
+    bill_ids = [r.bill.pk for r in rows if r.bill is not None]
+    paid = {b.pk for b in Bill.objects.filter(pk__in=bill_ids) if bill_is_paid(b)} if bill_ids else set()
+    reasons: dict[int, str] = {}
+    for row in rows:
+        if not row.participant.phone:
+            reasons[row.pk] = "no_phone"
+            continue
+        try:
+            normalize_mobile(row.participant.phone)
+        except ValidationError:
+            reasons[row.pk] = "invalid_number"
+            continue
+        if row.participant_id not in consenting[row.channel]:
+            reasons[row.pk] = "no_consent"
+        elif row.bill is not None and row.bill.pk in paid:  # paid a minute ago?
+            reasons[row.pk] = "paid"
+    return reasons
 
 
 def _backoff(attempt: int) -> timedelta:
@@ -215,7 +227,8 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
             for row in rows
         )
         for row, attempt in zip(rows, attempts, strict=True):
-            OutboxMessage.objects.filter(pk=row.pk).update(attempt_count=attempt.number, to_number=targets[row.pk])
+            row.attempt_count, row.to_number = attempt.number, targets[row.pk]
+        OutboxMessage.objects.bulk_update(rows, ["attempt_count", "to_number"])
     workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
@@ -223,17 +236,35 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
     else:
         results = [_call(provider, row, targets[row.pk]) for row in rows]
     finished = timezone.now()
+    for attempt, result in zip(attempts, results, strict=True):
+        attempt.outcome, attempt.http_status, attempt.error_code = result.outcome, result.http_status, result.error_code
+        attempt.detail, attempt.provider_message_id = result.detail[:2000], result.provider_message_id
+        attempt.finished_at = finished
+    accepted = {
+        row.pk: r.provider_message_id for row, r in zip(rows, results, strict=True) if r.outcome == Outcome.ACCEPTED
+    }
     with transaction.atomic():
+        OutboxAttempt.objects.bulk_update(
+            attempts, ["outcome", "http_status", "error_code", "detail", "provider_message_id", "finished_at"]
+        )
+        if accepted:
+            tally.sent += _record_accepted(accepted, finished)
         for row, attempt, result in zip(rows, attempts, results, strict=True):
-            OutboxAttempt.objects.filter(pk=attempt.pk).update(
-                outcome=result.outcome,
-                http_status=result.http_status,
-                error_code=result.error_code,
-                detail=result.detail[:2000],
-                provider_message_id=result.provider_message_id,
-                finished_at=finished,
-            )
-            _record(row, token, attempt.number, result, tally)
+            if result.outcome != Outcome.ACCEPTED:
+                _record(row, token, attempt.number, result, tally)
+
+
+def _record_accepted(accepted: dict[int, str], now: Any) -> int:
+    """The common answer for a whole chunk in two statements: keep each provider id
+    (even where a webhook already moved the row further), then sending/unknown -> sent."""
+    message_ids = Case(
+        *[When(pk=pk, then=Value(mid)) for pk, mid in accepted.items()], default=F("provider_message_id")
+    )
+    OutboxMessage.objects.filter(pk__in=accepted, provider_message_id="").update(provider_message_id=message_ids)
+    OutboxMessage.objects.filter(pk__in=accepted, status__in=TRANSITIONS[Status.SENT]).update(
+        status=Status.SENT, status_at=now, sent_at=now, leased_until=None
+    )
+    return len(accepted)
 
 
 def _record(row: OutboxMessage, token: str, number: int, result: SendResult, tally: Tally) -> None:
@@ -292,8 +323,9 @@ def dispatch_batch(*, owner: str = "worker", batch: int | None = None) -> Tally:
         return tally
     token = rows[0].lease_owner
     ready: dict[str, list[OutboxMessage]] = defaultdict(list)
+    reasons = _skip_reasons(rows)
     for row in rows:
-        reason = _skip_reason(row)
+        reason = reasons.get(row.pk, "")
         if reason:
             if move(row.pk, Status.SKIPPED, lease=token, skip_reason=reason):
                 tally.skipped[reason] += 1
