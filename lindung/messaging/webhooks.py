@@ -41,8 +41,14 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
 
 
 def webhook_ingest(raw: bytes) -> dict[str, int]:
-    """Store and apply one verified webhook body; what it held."""
+    """Store and apply one verified webhook body, in one transaction (one commit per
+    callback: Meta retries whatever we fail to answer 200); what it held."""
     payload = json.loads(raw)
+    with transaction.atomic():
+        return _ingest(payload)
+
+
+def _ingest(payload: dict[str, Any]) -> dict[str, int]:
     counts = {"statuses": 0, "replies": 0}
     stored: list[WebhookEvent] = []
     for entry in payload.get("entry") or []:
