@@ -333,11 +333,13 @@ def dispatch_batch(*, owner: str = "worker", batch: int | None = None) -> Tally:
         ready[_sender_key(row)].append(row)
     for key, sending in ready.items():
         grant = take(key, len(sending))
+        # A paused sender (a quality signal without a source): look again later.
+        retry_at = timezone.now() + PAUSED_RECHECK if grant.paused else grant.retry_at
         for row in sending[grant.granted :]:
             # Over the rate or the day's budget: wait in the queue, never fail.
-            move(row.pk, Status.QUEUED, lease=token, not_before=grant.retry_at)
+            move(row.pk, Status.QUEUED, lease=token, not_before=retry_at)
             tally.waiting += 1
-            tally.rate_limited += not grant.budget_exhausted
+            tally.rate_limited += not (grant.budget_exhausted or grant.paused)
         granted = sending[: grant.granted]
         chunk = int(_config("SEND_CHUNK"))
         for start in range(0, len(granted), chunk):
@@ -375,6 +377,7 @@ def dispatch_until_idle(*, owner: str = "worker", max_batches: int = 1000) -> Ta
 
 
 SOON = timedelta(seconds=2)
+PAUSED_RECHECK = timedelta(minutes=5)
 
 
 def _due_within(window: timedelta) -> float | None:

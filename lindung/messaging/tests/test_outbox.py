@@ -225,3 +225,19 @@ def test_a_coordinator_may_not_queue_messages(coord_a):
     with pytest.raises(PermissionDenied):
         outbox_enqueue(actor=coord_a, messages=[NewMessage(participant_id=participant.pk, channel="sms", stage="x")])
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_quality_signal_without_a_source_pauses_the_sender_and_rows_wait(coord_a, settings):
+    provider = use_scripted(settings)
+    provider.script = [SendResult(Outcome.PAUSE, http_status=400, error_code="131049", detail="ecosystem")]
+    enqueue(consenting(coord_a), source="")
+    enqueue(consenting(coord_a), source="")
+    assert dispatch_batch(batch=1).paused == 1
+    assert dispatch_until_idle().sent == 0  # the other one waits: the sender is paused
+    sender = Sender.objects.get()
+    assert sender.paused and "131049" in sender.paused_reason
+    waiting = OutboxMessage.objects.filter(status=Status.QUEUED)
+    assert waiting.count() == 2 and all(r.not_before is None or r.not_before > timezone.now() for r in waiting)
+    Sender.objects.update(paused=False, paused_reason="")  # an administrator resumes
+    OutboxMessage.objects.update(not_before=None)
+    assert dispatch_until_idle().sent == 2
