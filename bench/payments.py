@@ -104,9 +104,15 @@ def one(kind: str, coordinator: Any, participant_id: int, method: Any, counter: 
     from django.db import transaction
     from django.utils import timezone
 
-    from lindung.billing.coverage import coverage_refresh
     from lindung.billing.models import Bill
-    from lindung.billing.payments import PaymentInput, payment_record
+
+    try:  # billing's packages (after issue 8); the flat modules before, for the baseline tree
+        from lindung.billing.bills.coverage import coverage_refresh
+        from lindung.billing.payments.services import PaymentInput, payment_record
+    except ImportError:
+        from lindung.billing.coverage import coverage_refresh  # type: ignore[no-redef]
+
+        from lindung.billing.payments import PaymentInput, payment_record  # type: ignore[no-redef]
     from lindung.participants.models import Participant
 
     today = timezone.localdate()

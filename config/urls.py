@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("lindung.jobs.urls")),
     path("contributions/", include("lindung.contributions.urls")),
     path("reports/", include("lindung.reports.urls")),
+    path("messaging/", include("lindung.messaging.urls")),
     path("billing/", include((billing_patterns, billing_urls.app_name))),
     path("", include("lindung.operations.urls")),
     path("", include("lindung.cards.urls")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.billing.schedule import BILLING_BEAT_SCHEDULE
 from lindung.core.logs import logging_config
 from lindung.core.schedule import CORE_BEAT_SCHEDULE
+from lindung.messaging.schedule import MESSAGING_BEAT_SCHEDULE
 from lindung.tallies.schedule import TALLIES_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "lindung.tallies",
     "lindung.reports",
     "lindung.billing",
+    "lindung.messaging",
     "lindung.api",
     "lindung.operations",
     "lindung.demo",
@@ -225,10 +227,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # One JSON object per line on standard error, with the request id, NIKs, phone numbers,
 # passwords and tokens scrubbed (lindung/core/logs.py). WeasyPrint logs every render step
-# at INFO.
+# at INFO; httpx logs every request at INFO (the messaging providers).
 LOGGING = logging_config(
     env("LINDUNG_LOG_LEVEL", default="INFO"),
-    loggers={name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    loggers={name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools", "httpx")},
 )
 # /readyz reports "degraded" past these (lindung/operations/health.py): the oldest waiting job,
 # and the nightly recounts (run once a day, so a day and two hours).
@@ -245,10 +247,61 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {**CORE_BEAT_SCHEDULE, **BILLING_BEAT_SCHEDULE, **TALLIES_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {
+    **CORE_BEAT_SCHEDULE,
+    **BILLING_BEAT_SCHEDULE,
+    **TALLIES_BEAT_SCHEDULE,
+    **MESSAGING_BEAT_SCHEDULE,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Exports of more rows than this are made by a background job instead of in the request.
 LINDUNG_EXPORT_SYNC_MAX_ROWS = env.int("LINDUNG_EXPORT_SYNC_MAX_ROWS", default=2_000)
 # A slow dashboard recount runs in a thread while the last figures are shown ("thread"),
 # or inside the request ("inline", used by tests: threads and SQLite test databases clash).
 LINDUNG_DASHBOARD_REFRESH = env("LINDUNG_DASHBOARD_REFRESH", default="thread")
+
+# Reminders over WhatsApp and SMS (lindung/messaging; docs/messaging.md). Providers:
+# "dev" keeps messages in the database for an administrator to read (the default: no
+# account needed), "cloud" is the WhatsApp Business Cloud API, "http" a generic SMS
+# gateway. Secrets come from the environment only.
+LINDUNG_MESSAGING = {
+    "WHATSAPP": {
+        "provider": env("WHATSAPP_PROVIDER", default="dev"),
+        "base_url": env("WHATSAPP_BASE_URL", default="https://graph.facebook.com"),
+        "api_version": env("WHATSAPP_API_VERSION", default="v21.0"),
+        "phone_number_id": env("WHATSAPP_PHONE_NUMBER_ID", default=""),
+        "access_token": env("WHATSAPP_ACCESS_TOKEN", default=""),
+        "app_secret": env("WHATSAPP_APP_SECRET", default=""),
+        "verify_token": env("WHATSAPP_VERIFY_TOKEN", default=""),
+        "timeout": env.float("WHATSAPP_TIMEOUT", default=10.0),
+    },
+    "SMS": {
+        "provider": env("SMS_PROVIDER", default="dev"),
+        "url": env("SMS_GATEWAY_URL", default=""),
+        "auth_header": env("SMS_GATEWAY_AUTH_HEADER", default="Authorization"),
+        "auth_value": env("SMS_GATEWAY_AUTH_VALUE", default=""),
+        "sender": env("SMS_SENDER", default="LINDUNG"),
+        # Our field -> the gateway's field name in the JSON body.
+        "fields": {"to": "to", "text": "message", "sender": "from", "reference": "reference"},
+        # Where the gateway's answer carries its message id.
+        "id_field": env("SMS_GATEWAY_ID_FIELD", default="id"),
+        "timeout": env.float("SMS_TIMEOUT", default=10.0),
+    },
+    # Token bucket per sender number (messages per second; the Cloud API allows 80 by
+    # default, up to 1,000) and the daily budget of the number's messaging tier.
+    "RATE_PER_SECOND": env.int("MESSAGING_RATE_PER_SECOND", default=80),
+    "DAILY_BUDGET": env.int("MESSAGING_DAILY_BUDGET", default=1000),
+    "BATCH": env.int("MESSAGING_BATCH", default=100),
+    # Rows whose attempts are written (one transaction) before their calls, and the
+    # calls in flight at once for providers that allow it (HTTP ones).
+    "SEND_CHUNK": env.int("MESSAGING_SEND_CHUNK", default=50),
+    "CONCURRENCY": env.int("MESSAGING_CONCURRENCY", default=8),
+    "LEASE_SECONDS": env.int("MESSAGING_LEASE_SECONDS", default=120),
+    "MAX_ATTEMPTS": env.int("MESSAGING_MAX_ATTEMPTS", default=12),
+    "BACKOFF_BASE_SECONDS": env.float("MESSAGING_BACKOFF_BASE_SECONDS", default=30.0),
+    "BACKOFF_MAX_SECONDS": env.float("MESSAGING_BACKOFF_MAX_SECONDS", default=3600.0),
+    # An "unknown" message (a worker died or timed out after the provider may have taken
+    # it) waits this long for a status webhook before it may be sent again.
+    "UNKNOWN_GRACE_SECONDS": env.int("MESSAGING_UNKNOWN_GRACE_SECONDS", default=900),
+    "WEBHOOK_MAX_BYTES": 1_000_000,
+}

@@ -29,6 +29,7 @@ LAYERS = [
     "billing",
     "cards",
     "tallies",
+    "messaging",
     "operations",
     "reports",
     "api",

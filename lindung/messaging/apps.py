@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "lindung.messaging"
+    label = "messaging"
+
+    def ready(self) -> None:
+        from . import subscribers, tasks  # noqa: F401 (tasks registers the Celery task)
+
+        subscribers.register()

@@ -1,0 +1,89 @@
+"""The consent ledger (MSG-8): services that add consent facts, and the one question a
+sender asks, ``participant_may_be_messaged``.
+
+Consent given or withdrawn through the participant's form arrives as the domain events
+``participant.consent_given`` / ``participant.consent_withdrawn``; a *synchronous*
+subscriber (subscribers.py) writes the ledger row in the same transaction as the change.
+Synchronous on purpose: the dispatcher asks the ledger just before each send, so a
+withdrawal must be in the ledger the moment it commits, not after an asynchronous
+cursor catches up (a reminder sent in that window is exactly what MSG-8 forbids).
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lindung.accounts.models import User
+from lindung.core import access
+from lindung.participants.models import Participant
+
+from .models import Channel, ConsentRecord, ConsentScope
+
+
+def consent_record(
+    *,
+    actor: User | None,
+    participant: Participant,
+    given: bool,
+    channel: str = ConsentScope.ALL,
+    method: str = "",
+    evidence: str = "",
+    at: datetime.datetime | None = None,
+) -> ConsentRecord:
+    """Add one consent fact for a participant (for one channel or all)."""
+    record = ConsentRecord(
+        participant=participant,
+        channel=ConsentScope(channel),
+        given=given,
+        at=at or timezone.now(),
+        method=method[:30],
+        recorded_by=actor,
+        evidence=evidence,
+    )
+    access.require(access.principal_of(actor), record, "change" if given else "withdraw")
+    with transaction.atomic():
+        record.save()
+    return record
+
+
+def consent_withdraw(
+    *, actor: User | None, participant: Participant, channel: str = ConsentScope.ALL, method: str, evidence: str = ""
+) -> ConsentRecord:
+    """Opt a participant out (STOP/BERHENTI replies, the UI): on every channel at once
+    unless one channel is named."""
+    return consent_record(
+        actor=actor, participant=participant, given=False, channel=channel, method=method, evidence=evidence
+    )
+
+
+def latest_consent(participant_id: int, channel: str) -> ConsentRecord | None:
+    return (
+        ConsentRecord.objects.filter(participant_id=participant_id)
+        .filter(Q(channel=channel) | Q(channel=ConsentScope.ALL))
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def participant_may_be_messaged(participant: Participant | int, channel: str = Channel.WHATSAPP) -> bool:
+    """True only if the latest consent fact covering this channel gives consent."""
+    participant_id = participant if isinstance(participant, int) else participant.pk
+    record = latest_consent(participant_id, channel)
+    return bool(record and record.given)
+
+
+def participants_who_may_be_messaged(participant_ids: Iterable[int], channel: str) -> set[int]:
+    """``participant_may_be_messaged`` for many participants in one query."""
+    latest: dict[int, bool] = {}
+    records = (
+        ConsentRecord.objects.filter(participant_id__in=set(participant_ids))
+        .filter(Q(channel=channel) | Q(channel=ConsentScope.ALL))
+        .order_by("participant_id", "-at", "-id")
+        .values_list("participant_id", "given")
+    )
+    for participant_id, given in records:
+        latest.setdefault(participant_id, given)
+    return {pk for pk, given in latest.items() if given}

@@ -1,0 +1,298 @@
+"""Reminders over WhatsApp and SMS: the consent ledger, the outbox, its attempts, sender
+limits and the raw webhooks. ARCHITECTURE.md, "Messaging design"; docs/messaging.md."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lindung.core.access import ALL, Kind, Rule
+
+
+class Channel(models.TextChoices):
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+
+
+class ConsentScope(models.TextChoices):
+    ALL = "all", _("Every channel")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+
+
+class ConsentRecord(models.Model):
+    """One consent fact (MSG-8): given or withdrawn, for one channel or all, when, how,
+    by whom and on what evidence. Rows are only added; the latest one that covers a
+    channel decides (``participant_may_be_messaged``)."""
+
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "change", "withdraw"}),
+            Kind.PARTICIPANT: frozenset({"view", "withdraw"}),
+        },
+    )
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        verbose_name=_("participant"),
+        db_index=False,
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=ConsentScope.choices, default=ConsentScope.ALL)
+    given = models.BooleanField(_("consent given"))
+    at = models.DateTimeField(_("when"))
+    method = models.CharField(_("how"), max_length=30, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["participant", "-at", "-id"]
+        indexes = [models.Index(fields=["participant", "-at", "-id"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.channel} {'given' if self.given else 'withdrawn'}"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown, awaiting the provider")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class OutboxMessage(models.Model):
+    """One message to one participant for one (bill, stage, channel), written before
+    anything is queued; ``dedupe_key`` makes a second one impossible (MSG-6). The task and
+    the provider carry only the id. Status changes are conditional UPDATEs (outbox.py)."""
+
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.PARTICIPANT: frozenset({"view"})},
+    )
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="outbox_messages",
+        verbose_name=_("participant"),
+        db_index=False,
+    )
+    bill = models.ForeignKey(
+        "billing.Bill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bill"),
+        db_index=False,
+    )
+    stage = models.CharField(_("stage"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # "<participant>:<bill or ->:<stage>:<channel>": NULL bills would slip through a
+    # multi-column UNIQUE (NULLs are distinct), a non-null key cannot.
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    # What groups the rows until campaigns exist (a policy run, a one-off send).
+    source = models.CharField(_("source"), max_length=80, blank=True, db_index=True)
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="id")
+    params = models.JSONField(default=list, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    sender = models.CharField(_("sender"), max_length=40, blank=True)
+    to_number = models.CharField(_("to"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    not_before = models.DateTimeField(null=True, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    provider_message_id = models.CharField(max_length=128, blank=True, db_index=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_detail = models.TextField(blank=True)
+    skip_reason = models.CharField(max_length=30, blank=True)
+    fallback_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="fallbacks")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-id"]
+        indexes = [
+            # The dispatcher's claim: queued rows in id order.
+            models.Index(fields=["id"], name="outbox_queued", condition=models.Q(status="queued")),
+            # The reaper: leases of rows being sent.
+            models.Index(fields=["leased_until"], name="outbox_sending", condition=models.Q(status="sending")),
+            models.Index(fields=["participant", "-id"], name="outbox_participant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.channel} {self.status}"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("In flight")
+    ACCEPTED = "accepted", _("Accepted")
+    RETRY = "retry", _("Temporary error")
+    PERMANENT = "permanent", _("Permanent error")
+    PAUSE = "pause", _("Quality signal: paused")
+    UNKNOWN = "unknown", _("No answer")
+
+
+class OutboxAttempt(models.Model):
+    """One try at handing a message to a provider, written (``pending``) before the HTTP
+    call: a worker that dies mid-call leaves a pending attempt, which the reaper turns
+    into an "unknown" message rather than a blind resend."""
+
+    ACCESS = Rule(
+        coordinator="message__participant__coordinator",
+        participant="message__participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
+    )
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    provider = models.CharField(max_length=30)
+    worker = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    detail = models.TextField(blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["message", "number"]
+        constraints = [models.UniqueConstraint(fields=["message", "number"], name="attempt_one_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}/{self.number} {self.outcome}"
+
+
+class Sender(models.Model):
+    """A sending number (WhatsApp phone-number id, or an SMS gateway's sender): its token
+    bucket and daily budget live here so they hold across every worker (MSG-7)."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL})
+
+    key = models.CharField(max_length=40, unique=True)
+    rate_per_second = models.PositiveIntegerField(default=80)
+    tokens = models.FloatField(default=0)
+    refilled_at = models.DateTimeField(null=True, blank=True)
+    daily_budget = models.PositiveIntegerField(null=True, blank=True, help_text="None: unlimited")
+    budget_day = models.DateField(null=True, blank=True)
+    used_today = models.PositiveIntegerField(default=0)
+    paused = models.BooleanField(default=False)
+    paused_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SourcePause(models.Model):
+    """A group of rows (a ``source``) paused by a quality signal (131048/131049) until an
+    administrator resumes it; its queued rows wait."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL})
+
+    source = models.CharField(max_length=80, unique=True)
+    paused_reason = models.TextField()
+    paused_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.source
+
+
+class WebhookEvent(models.Model):
+    """A status callback as received (raw), unique per (message, status, timestamp), so a
+    duplicate delivery is stored once and applied once."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL})
+
+    provider_message_id = models.CharField(max_length=128)
+    status = models.CharField(max_length=20)
+    timestamp = models.BigIntegerField()
+    callback_data = models.CharField(max_length=512, blank=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider_message_id", "status", "timestamp"], name="webhook_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["processed_at"], name="webhook_unprocessed", condition=models.Q(processed_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_message_id} {self.status}"
+
+
+class InboundMessage(models.Model):
+    """A reply from a participant: STOP/BERHENTI opts out; others wait for the inbox."""
+
+    ACCESS = Rule(
+        coordinator="participant__coordinator",
+        participant="participant",
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
+    )
+
+    provider_message_id = models.CharField(max_length=128, unique=True)
+    from_number = models.CharField(max_length=20)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WHATSAPP)
+    text = models.TextField(blank=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_number}: {self.text[:30]}"
+
+
+class DevMessage(models.Model):
+    """What the development provider "sent": an administrator reads them in the app."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL})
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to_number = models.CharField(max_length=20)
+    template = models.CharField(max_length=100, blank=True)
+    text = models.TextField(blank=True)
+    outbox_id = models.BigIntegerField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to_number} {self.template}"

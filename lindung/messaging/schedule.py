@@ -1,0 +1,11 @@
+"""Periodic messaging work for Celery beat (imported by the settings: names tasks by
+string, imports nothing of Django's)."""
+
+from typing import Any
+
+MESSAGING_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # The dispatcher is kicked when rows are written; this picks up rows whose
+    # not_before has come (backoff, rate and budget waits), reaps expired leases and
+    # settles "unknown" rows.
+    "messaging-dispatch": {"task": "lindung.messaging.dispatch", "schedule": 10.0},
+}

@@ -1,0 +1,95 @@
+"""Test helpers: a scripted in-process provider, consenting participants, settings."""
+
+import itertools
+from collections import Counter
+from typing import Any, ClassVar
+
+from lindung.billing.tests.factories import informal_participant
+from lindung.messaging.consent import consent_record
+from lindung.messaging.models import Outcome
+from lindung.messaging.outbox import NewMessage, outbox_enqueue
+from lindung.messaging.providers import Outgoing, SendResult, reset_providers
+
+
+class ScriptedProvider:
+    """Answers from a script (a list of outcomes, consumed in order; then accepted);
+    counts every call per outbox id."""
+
+    name = "scripted"
+    script: ClassVar[list[SendResult]] = []
+    calls: ClassVar[Counter[int]] = Counter()
+    sent: ClassVar[list[Outgoing]] = []
+    _ids = itertools.count(1)
+
+    def __init__(self, channel: str, config: dict[str, Any]) -> None:
+        self.channel = channel
+
+    def send(self, message: Outgoing) -> SendResult:
+        type(self).calls[message.outbox_id] += 1
+        type(self).sent.append(message)
+        if type(self).script:
+            return type(self).script.pop(0)
+        return SendResult(Outcome.ACCEPTED, provider_message_id=f"wamid.{next(self._ids)}", http_status=200)
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.script = []
+        cls.calls = Counter()
+        cls.sent = []
+
+
+def use_scripted(settings: Any, **overrides: Any) -> type[ScriptedProvider]:
+    config = {**settings.LINDUNG_MESSAGING}
+    config["WHATSAPP"] = {**config["WHATSAPP"], "provider": "lindung.messaging.tests.helpers.ScriptedProvider"}
+    config["SMS"] = {**config["SMS"], "provider": "lindung.messaging.tests.helpers.ScriptedProvider"}
+    config.update({"BACKOFF_BASE_SECONDS": 0.0, "BACKOFF_MAX_SECONDS": 0.0, "RATE_PER_SECOND": 1000, **overrides})
+    settings.LINDUNG_MESSAGING = config
+    reset_providers()
+    ScriptedProvider.reset()
+    return ScriptedProvider
+
+
+def consenting(coordinator: Any, **extra: Any) -> Any:
+    participant = informal_participant(coordinator=coordinator, **extra)
+    consent_record(actor=None, participant=participant, given=True, method="paper_form", evidence="form 12")
+    return participant
+
+
+def enqueue(
+    participant: Any, *, stage: str = "due", channel: str = "whatsapp", bill: Any = None, source: str = "test"
+) -> int:
+    return outbox_enqueue(
+        actor=None,
+        messages=[
+            NewMessage(
+                participant_id=participant.pk,
+                channel=channel,
+                stage=stage,
+                bill_id=bill.pk if bill is not None else None,
+                template="iuran_jatuh_tempo",
+                params=(participant.full_name, "Rp16.800"),
+                body=f"Halo {participant.full_name}, iuran Rp16.800 jatuh tempo.",
+            )
+        ],
+        source=source,
+    )
+
+
+def use_fake(settings: Any, fake: Any, *, timeout: float = 1.0, **overrides: Any) -> None:
+    """Point both channels at a running FakeProvider (fake_provider.py)."""
+    config = {**settings.LINDUNG_MESSAGING}
+    config["WHATSAPP"] = {
+        **config["WHATSAPP"],
+        "provider": "cloud",
+        "base_url": fake.base_url,
+        "api_version": "v21.0",
+        "phone_number_id": "1234567890",
+        "access_token": "test-token",
+        "app_secret": fake.app_secret,
+        "verify_token": "verify-me",
+        "timeout": timeout,
+    }
+    config["SMS"] = {**config["SMS"], "provider": "http", "url": f"{fake.base_url}/sms", "timeout": timeout}
+    config.update({"BACKOFF_BASE_SECONDS": 0.0, "BACKOFF_MAX_SECONDS": 0.0, "RATE_PER_SECOND": 1000, **overrides})
+    settings.LINDUNG_MESSAGING = config
+    reset_providers()

@@ -1,0 +1,51 @@
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from lindung.core.permissions import admin_required, public
+
+from .selectors import dev_messages_for
+from .webhooks import signature_valid, webhook_ingest
+
+logger = logging.getLogger(__name__)
+
+
+@admin_required
+def dev_outbox(request: HttpRequest) -> HttpResponse:
+    """The development provider's messages: `make run` shows the whole loop here."""
+    return render(request, "messaging/dev_outbox.html", {"messages_sent": dev_messages_for(request.user)})
+
+
+@public
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
+    """Meta's webhook: the verification handshake (GET) and signed callbacks (POST)."""
+    config = settings.LINDUNG_MESSAGING["WHATSAPP"]
+    if request.method == "GET":
+        token = str(config["verify_token"])
+        given = request.GET.get("hub.verify_token", "")
+        if request.GET.get("hub.mode") == "subscribe" and token and hmac.compare_digest(given.encode(), token.encode()):
+            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+        return HttpResponseForbidden()
+    limit = int(settings.LINDUNG_MESSAGING["WEBHOOK_MAX_BYTES"])
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = limit + 1
+    if length > limit:
+        return HttpResponse(status=413)
+    raw = request.body
+    if not signature_valid(raw, request.headers.get("X-Hub-Signature-256"), str(config["app_secret"])):
+        return HttpResponseForbidden()
+    try:
+        webhook_ingest(raw)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("malformed WhatsApp webhook (%s bytes)", len(raw))
+        return HttpResponse(status=400)
+    return HttpResponse("ok", content_type="text/plain")
