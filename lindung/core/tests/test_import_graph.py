@@ -28,6 +28,7 @@ LAYERS = [
     "contributions",
     "billing",
     "cards",
+    "claims",
     "tallies",
     "operations",
     "reports",

@@ -1,0 +1,3 @@
+from .rules import BenefitRule, RuleKey, SchoolLevel
+
+__all__ = ["BenefitRule", "RuleKey", "SchoolLevel"]

@@ -1,0 +1,5 @@
+"""The claims app's event subscribers (registered from ClaimsConfig.ready)."""
+
+
+def register() -> None:
+    return None
