@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @dataclass(frozen=True)
 class Person:
-    birth_date: datetime.date = D(1970, 6, 15)
-    registration_date: datetime.date = D(2010, 3, 1)
+    birth_date: datetime.date = datetime.date(1970, 6, 15)
+    registration_date: datetime.date = datetime.date(2010, 3, 1)
     category: str = "informal"
 
 
