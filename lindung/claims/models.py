@@ -1,3 +1,4 @@
+from .claim import Claim, ClaimProgram, ClaimStatus
 from .rules import BenefitRule, RuleKey, SchoolLevel
 
-__all__ = ["BenefitRule", "RuleKey", "SchoolLevel"]
+__all__ = ["BenefitRule", "Claim", "ClaimProgram", "ClaimStatus", "RuleKey", "SchoolLevel"]

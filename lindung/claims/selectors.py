@@ -3,9 +3,12 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from lindung.core import access
+
+from .claim import Claim
 from .rules import BenefitRule
 
 
@@ -36,3 +39,14 @@ def rules_on(key: str, day: datetime.date) -> list[BenefitRule]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
         .order_by("variant")
     )
+
+
+def claims_for(user: object) -> QuerySet[Claim]:
+    """The claims this user may see (one indexed filter for coordinators and participants)."""
+    principal = access.principal_of(user)
+    return access.scope(principal, Claim.objects.select_related("participant"), "view")
+
+
+def claim_get_for_user(user: object, pk: int) -> Claim:
+    """One claim, or 404 both when it does not exist and when it is not the user's."""
+    return access.get_or_404(access.principal_of(user), Claim.objects.select_related("participant"), pk=pk)
