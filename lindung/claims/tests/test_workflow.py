@@ -292,3 +292,27 @@ def test_a_partial_jht_claim_only_once(coord_a: Any, staff: dict[str, Any]) -> N
     move(coord_a, first, "submit")
     with pytest.raises(ValidationError, match="only once"):
         move(coord_a, second, "submit")
+
+
+def test_every_status_change_leaves_a_pending_notification(coord_a: Any, staff: dict[str, Any]) -> None:
+    from lindung.claims.models import ClaimNotification, NotificationState
+
+    claim = walk_to(jht_claim(coord_a), S.VERIFIED, coord_a, staff)
+    claim = move(staff["services"], claim, "request_documents", reason="KTP photo blurred")
+    rows = list(ClaimNotification.objects.filter(claim=claim))
+    assert [(n.status, n.state) for n in rows] == [
+        (S.SUBMITTED, NotificationState.PENDING),
+        (S.VERIFIED, NotificationState.PENDING),
+        (S.NEEDS_DOCUMENTS, NotificationState.PENDING),
+    ]
+    assert rows[-1].reason == "KTP photo blurred"
+    assert {n.participant_id for n in rows} == {claim.participant_id}
+
+
+def test_a_refused_move_leaves_no_notification(coord_a: Any, coord_b: Any) -> None:
+    from lindung.claims.models import ClaimNotification
+
+    claim = jht_claim(coord_a)
+    with pytest.raises(PermissionDenied):
+        move(coord_b, claim, "submit")
+    assert not ClaimNotification.objects.exists()
