@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("lindung.reports.urls")),
     path("billing/", include((billing_patterns, billing_urls.app_name))),
     path("", include("lindung.cards.urls")),
+    path("claims/", include("lindung.claims.urls")),
     path("", include((core_patterns, core_urls.app_name))),
 ]
 
