@@ -17,6 +17,7 @@ from lindung.core.access import ALL, Kind, Rule
 
 class RuleKey(models.TextChoices):
     # JHT
+    JHT_REASON = "jht_reason", _("JHT: a reason for claiming the balance")
     JHT_FULL_AGE = "jht_full_age", _("JHT: age for the full balance (years)")
     JHT_WAITING_MONTHS = "jht_waiting_months", _("JHT: waiting period after leaving work (months)")
     JHT_PARTIAL_MEMBERSHIP_YEARS = "jht_partial_years", _("JHT: membership before a partial claim (years)")

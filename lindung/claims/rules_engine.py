@@ -80,6 +80,15 @@ def _jht_eligibility(participant: ParticipantFacts, facts: ClaimFacts, on: datet
     reason = facts.jht_reason
     if reason not in JhtReason.values:
         return [_missing(_("the reason for the JHT claim"))]
+    basis = rule_or_none(RuleKey.JHT_REASON, on, reason)
+    if basis is None:
+        return [
+            Finding(
+                False,
+                _("%(reason)s is not a reason for a JHT claim on %(day)s.")
+                % {"reason": JhtReason(reason).label, "day": on},
+            )
+        ]
     if reason == JhtReason.AGE_56:
         rule = rule_on(RuleKey.JHT_FULL_AGE, on)
         age = age_on(participant.birth_date, on)
@@ -111,8 +120,8 @@ def _jht_eligibility(participant: ParticipantFacts, facts: ClaimFacts, on: datet
             )
         ]
     if reason == JhtReason.STOPPED_WORKING and participant.category != "informal":
-        return [Finding(False, _("Only informal workers (BPU) claim because they stopped working."), "")]
-    return [Finding(True, _("Reason: %(reason)s.") % {"reason": JhtReason(reason).label}, "Permenaker 4/2022 art. 3")]
+        return [_finding(False, _("Only informal workers (BPU) claim because they stopped working."), basis)]
+    return [_finding(True, _("Reason: %(reason)s.") % {"reason": JhtReason(reason).label}, basis)]
 
 
 def _jht_partial(participant: ParticipantFacts, facts: ClaimFacts, on: datetime.date) -> list[Finding]:

@@ -20,9 +20,9 @@ JMO_15M = D(2025, 5, 1)
 
 # key, variant, valid_from, valid_to, amount, quantity, months, legal_basis, note
 RULES = [
-    ("jht_full_age", "", START, None, None, 56, None, "PP 46/2015 art. 26; Permenaker 4/2022 art. 3", ""),
+    ("jht_full_age", "", START, None, None, 56, None, "PP 46/2015 art. 26; Permenaker 4/2022", ""),
     (
-        "jht_waiting_months", "", START, None, None, 1, None, "Permenaker 4/2022 art. 5",
+        "jht_waiting_months", "", START, None, None, 1, None, "Permenaker 4/2022",
         "After resignation or termination the balance is paid once the waiting period has passed: "
         "from the same day of the following month.",
     ),

@@ -71,7 +71,7 @@ def test_waiting_period_of_one_month(
     facts = jht(reason, event_date=left)
     refused = eligibility(Person(), facts, last_refused)
     assert not refused.allowed
-    assert refused.refusals[0].legal_basis == "Permenaker 4/2022 art. 5"
+    assert refused.refusals[0].legal_basis == "Permenaker 4/2022"
     assert str(first_allowed) in refused.refusals[0].message
     assert eligibility(Person(), facts, first_allowed).allowed
 
@@ -293,3 +293,17 @@ def test_what_to_bring_follows_the_reason() -> None:
     result = route(Person(), jht(JhtReason.RESIGNATION, balance=1), D(2025, 6, 1))
     assert "Identity card (KTP)" in result.bring
     assert any("Resignation" in item for item in result.bring)
+
+
+def test_reasons_are_rows_citing_their_basis_and_a_withdrawn_reason_refuses() -> None:
+    from lindung.claims.rules import BenefitRule, RuleKey
+
+    facts = jht(JhtReason.LEAVING_INDONESIA, event_date=D(2024, 1, 1))
+    allowed = eligibility(Person(), facts, D(2024, 2, 1))
+    assert allowed.allowed and allowed.findings[0].legal_basis == "Permenaker 4/2022"
+    BenefitRule.objects.filter(key=RuleKey.JHT_REASON, variant=JhtReason.LEAVING_INDONESIA).update(
+        valid_to=D(2024, 1, 31)
+    )
+    refused = eligibility(Person(), facts, D(2024, 2, 1))
+    assert not refused.allowed
+    assert "is not a reason for a JHT claim on 2024-02-01" in refused.refusals[0].message
