@@ -8,6 +8,7 @@ Services never hold a figure in code: they ask ``rule_on(key, day, variant)``.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,19 @@ class BenefitRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_key_display()} {self.variant} {self.valid_from}"
+
+    def clean(self) -> None:
+        """Versions of one figure never overlap: a new version starts after the last one ends."""
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The last day cannot be before the first.")})
+        overlapping = BenefitRule.objects.filter(key=self.key, variant=self.variant).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to is not None:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Another version of this rule is in force in these dates: end it the day before this one starts.")
+            )
 
     def in_force(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

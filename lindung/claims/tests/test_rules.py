@@ -75,3 +75,20 @@ def test_a_day_without_a_rule_is_a_clear_error() -> None:
 
     with pytest.raises(ValidationError, match="No benefit rule"):
         rule_on(RuleKey.JKM_SCHOLARSHIP_CAP, D(2019, 12, 1))
+
+
+def test_a_new_version_must_not_overlap_the_one_in_force() -> None:
+    from django.core.exceptions import ValidationError
+
+    overlapping = BenefitRule(
+        key=RuleKey.ROUTE_SELF_SERVICE_MAX, valid_from=D(2026, 1, 1), amount=20_000_000, legal_basis="test"
+    )
+    with pytest.raises(ValidationError, match="Another version"):
+        overlapping.full_clean()
+    BenefitRule.objects.filter(key=RuleKey.ROUTE_SELF_SERVICE_MAX, valid_to__isnull=True).update(
+        valid_to=D(2025, 12, 31)
+    )
+    overlapping.full_clean()
+    overlapping.save()
+    assert rule_on(RuleKey.ROUTE_SELF_SERVICE_MAX, D(2025, 12, 31)).amount == 15_000_000
+    assert rule_on(RuleKey.ROUTE_SELF_SERVICE_MAX, D(2026, 1, 1)).amount == 20_000_000
