@@ -307,3 +307,22 @@ def test_reasons_are_rows_citing_their_basis_and_a_withdrawn_reason_refuses() ->
     refused = eligibility(Person(), facts, D(2024, 2, 1))
     assert not refused.allowed
     assert "is not a reason for a JHT claim on 2024-02-01" in refused.refusals[0].message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=D(2016, 1, 1), max_value=D(2030, 12, 31)))
+def test_jkk_expiry_property(accident: datetime.date) -> None:
+    years = 5 if accident >= D(2019, 12, 2) else 2
+    expires = add_years(accident, years)
+    facts = ClaimFacts(program="jkk", event_date=accident)
+    assert eligibility(Person(), facts, expires - datetime.timedelta(days=1)).allowed
+    assert not eligibility(Person(), facts, expires).allowed
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12), st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)))
+def test_route_property(balance: int, day: datetime.date) -> None:
+    ceiling = 15_000_000 if day >= D(2025, 5, 1) else 10_000_000
+    result = route(Person(), jht(JhtReason.AGE_56, balance=balance), day)
+    assert result.channel == (Channel.SELF_SERVICE if balance <= ceiling else Channel.ONLINE)
+    assert result.npwp_required == (balance > 50_000_000)

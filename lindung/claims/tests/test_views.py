@@ -68,3 +68,15 @@ def test_moves_through_the_form_and_refusals_are_shown(coord_a: Any) -> None:
     response = client_for(finance).post(reverse("claims:move", args=[claim.pk]), {"transition": "verify"}, follow=True)
     assert "You may not do this: Verify the claim." in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.SUBMITTED
+
+
+def test_an_officer_sees_the_steps_their_duties_grant(coord_a: Any) -> None:
+    claim = jht_claim(coord_a)
+    client_for(coord_a).post(reverse("claims:move", args=[claim.pk]), {"transition": "submit"})
+    services_officer = officer("claims_services")
+    body = client_for(services_officer).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Verify the claim" in body and "Ask for documents" in body
+    assert "Record the payment" not in body
+    assert "submit" in body  # the timeline
+    duty_less = officer()
+    assert client_for(duty_less).get(reverse("claims:detail", args=[claim.pk])).status_code == 404
