@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("billing/", include((billing_patterns, billing_urls.app_name))),
     path("", include("lindung.operations.urls")),
     path("", include("lindung.cards.urls")),
+    path("claims/", include("lindung.claims.urls")),
     path("", include((core_patterns, core_urls.app_name))),
 ]
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lindung.jobs",
     "lindung.contributions",
     "lindung.cards",
+    "lindung.claims",
     "lindung.tallies",
     "lindung.reports",
     "lindung.billing",

@@ -7,6 +7,7 @@ from lindung.core.permissions import Door, declare
 from .auth import TokenObtainView
 from .billing import ParticipantBillsView, PaymentViewSet
 from .calculator import CalculatorView
+from .claims import ClaimCheckView
 from .docs import ApiDocsView
 from .views import ParticipantViewSet
 
@@ -21,5 +22,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("calculator/", CalculatorView.as_view(), name="calculator"),
     path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),
+    path("participants/<int:pk>/claim-check/", ClaimCheckView.as_view(), name="participant-claim-check"),
     *router.urls,
 ]

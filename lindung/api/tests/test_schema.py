@@ -18,6 +18,7 @@ def test_schema_generates_without_warnings_and_validates():
         "/api/participants/",
         "/api/participants/{id}/",
         "/api/participants/{id}/bills/",
+        "/api/participants/{id}/claim-check/",
         "/api/payments/",
         "/api/payments/{id}/",
         "/api/payments/{id}/reverse/",

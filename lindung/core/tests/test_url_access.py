@@ -31,6 +31,7 @@ from lindung.billing.models import Deposit
 from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.billing.tests.factories import account_of, cash_method, informal_participant
 from lindung.cards.services import card_issue
+from lindung.claims.services import claim_draft
 from lindung.communities.tests.factories import CommunityGroupFactory
 from lindung.contacts.tests.factories import ContactFactory
 from lindung.contributions.models import ContributionRule
@@ -114,7 +115,9 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     officer = UserFactory(role=Role.OFFICER)
     membership = UserFactory(role=Role.OFFICER)
     membership.duties.add(Duty.objects.get(code="membership"))
+    claim = claim_draft(actor=coord_a, participant=participant, program="jht", facts={"jht_reason": "age_56"})
     ids = {
+        "claim_pk": claim.pk,
         "pk": participant.pk,
         "participant_pk": participant.pk,
         "doc_pk": document.pk,

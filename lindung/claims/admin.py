@@ -1,0 +1,31 @@
+"""Benefit rules are data: an administrator adds a new version here (django-admin) when a
+regulation changes, after ending the previous one (``BenefitRule.clean`` refuses overlaps).
+Claims are read here only; they move through the workflow services."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .claim import Claim
+from .rules import BenefitRule
+
+
+@admin.register(BenefitRule)
+class BenefitRuleAdmin(admin.ModelAdmin):
+    list_display = ("key", "variant", "valid_from", "valid_to", "amount", "quantity", "months", "legal_basis")
+    list_filter = ("key",)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ("pk", "program", "participant", "status", "status_changed_at", "transaction_code")
+    list_filter = ("program", "status")
+    raw_id_fields = ("participant",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,20 @@
+"""The claims app's event subscribers (registered from ClaimsConfig.ready)."""
+
+from lindung.core import events
+
+from .notifications import ClaimNotification
+
+
+def _notify(event: events.Event) -> None:
+    if not event.participant_ids or event.subject_id is None:
+        return
+    ClaimNotification.objects.create(
+        claim_id=event.subject_id,
+        participant_id=event.participant_ids[0],
+        status=event.facts["target"],
+        reason=event.facts.get("reason", ""),
+    )
+
+
+def register() -> None:
+    events.subscribe("claims.notify_participant", ["claim.status_changed"], events.after(_notify), order=60)
