@@ -4,27 +4,18 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.core.form_errors import show_service_errors
 from lindung.core.permissions import admin_required, signed_in
 from lindung.core.tables import Column, build_table
 
 from . import selectors, services
 from .forms import ProfileForm, UserCreateForm, UserEditForm, UserFilterForm
 from .models import User
-
-
-def _service_errors_to_form(form: BaseForm, error: ValidationError) -> None:
-    """A service refusal (e.g. demoting yourself) shown beside the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @admin_required
@@ -75,7 +66,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
             )
         except ValidationError as error:
-            _service_errors_to_form(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Account %(username)s created.") % {"username": user.username})
             return redirect("accounts:user_edit", pk=user.pk)
@@ -91,7 +82,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=request.user, user=user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
-            _service_errors_to_form(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Account %(username)s saved.") % {"username": user.username})
             return redirect("accounts:user_list")
@@ -138,7 +129,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationError as error:
-            _service_errors_to_form(profile_form, error)
+            show_service_errors(profile_form, error)
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")

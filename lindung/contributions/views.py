@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.accounts.models import User
+from lindung.core.form_errors import show_service_errors
 from lindung.core.permissions import admin_required, public, staff_required
 
 from . import selectors, services
@@ -22,14 +22,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _program_basis(book: selectors.RuleBook, category: str) -> dict[str, str]:
@@ -59,7 +51,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 months=form.cleaned_data["months"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
     minimum = book.find(RuleKind.MIN_INCOME, RuleCategory.INFORMAL)
     context: dict[str, Any] = {
         "form": form,
@@ -100,7 +92,7 @@ def participant_programs(request: HttpRequest, pk: int) -> HttpResponse:
                 declared_income=form.cleaned_data["declared_income"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Programs and declared income saved."))
             return redirect("contributions:participant_programs", pk=participant.pk)
@@ -136,7 +128,7 @@ def rule_version_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             new = services.rule_version_add(actor=_user(request), base=base, data=form.version_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,

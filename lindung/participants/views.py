@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import User
+from lindung.core.form_errors import show_service_errors
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import build_table
 
@@ -24,15 +24,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[Participant], ParticipantFilterForm]:
@@ -74,7 +65,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 documents=form.documents(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": result.participant.full_name})
             if result.likely_duplicates:
@@ -120,7 +111,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 coordinator=form.cleaned_data.get("coordinator"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The changes to %(name)s have been saved.") % {"name": fresh.full_name})
             return redirect("participants:detail", pk=pk)
@@ -222,7 +213,7 @@ def family_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.family_member_add(actor=user, participant=participant, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The family member has been added."))
             return redirect(reverse("participants:detail", kwargs={"pk": pk}) + "#family")

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from lindung.billing.payments.forms import (
 )
 from lindung.billing.payments.receipts import receipt_context, render_receipt_pdf
 from lindung.core import access
+from lindung.core.form_errors import show_service_errors
 from lindung.core.money import rupiah
 from lindung.core.permissions import admin_required, staff_required
 from lindung.core.tables import Column, build_table
@@ -42,14 +42,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -107,7 +99,7 @@ def payment_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
                     submission_key=form.cleaned_data["submission_key"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -198,7 +190,7 @@ def payment_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reversal = services.payment_reverse(actor=user, payment=payment, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -260,7 +252,7 @@ def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 method = services.payment_method_save(actor=_user(request), method=method, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 text = _("Payment method “%(name)s” was changed.") if pk else _("Payment method “%(name)s” was added.")
                 messages.success(request, text % {"name": method.name})
@@ -334,7 +326,7 @@ def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             try:
                 account = services.collection_account_save(actor=user, account=account, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 text = _("Collection account %(account)s was changed.") if pk else None
                 messages.success(
@@ -406,7 +398,7 @@ def deposit_create(request: HttpRequest) -> HttpResponse:
             try:
                 deposit = services.deposit_record(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, _("Deposit of %(amount)s recorded.") % {"amount": rupiah(deposit.amount)})
                 return redirect("billing:deposit_detail", pk=deposit.pk)
@@ -436,7 +428,7 @@ def deposit_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.deposit_cancel(actor=user, deposit=deposit, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The deposit was cancelled; it no longer counts in the collections."))
             return redirect("billing:deposit_detail", pk=deposit.pk)
