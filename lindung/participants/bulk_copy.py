@@ -56,6 +56,10 @@ def streams() -> bool:
     return USE_COPY and _connection().vendor == "postgresql"
 
 
+def _no_query_during_copy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    raise RuntimeError(f"a query while participants stream into COPY would deadlock: {sql[:120]}")
+
+
 def participants_insert_with_history(
     participants: Iterable[Participant], *, count: int, actor: User
 ) -> list[Participant]:
@@ -85,7 +89,9 @@ def participants_insert_with_history(
             [Participant._meta.db_table, Participant._meta.pk.column, count],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
-        with cursor.cursor.copy(statement) as copy:
+        # The rows are checked while they stream: a check that queried the database now
+        # would wait forever on the connection the COPY holds, so it is refused at once.
+        with cursor.cursor.copy(statement) as copy, connection.execute_wrapper(_no_query_during_copy):
             for participant in participants:
                 if any(hasattr(participant, name) for name in _PER_ROW_HISTORY):
                     raise ValueError("per-row history attributes are not supported here")

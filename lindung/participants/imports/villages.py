@@ -46,7 +46,10 @@ def villages_of(districts: list[Region]) -> list[Region]:
     return list(
         Region.objects.filter(parent__in=districts, level=Level.VILLAGE)
         .select_related("parent")
-        .only("code", "name", "parent__name", "parent__code")
+        # Every field the registration reads (level, parent): on PostgreSQL the import streams
+        # rows into COPY as they are checked, and a deferred field loaded then would wait on
+        # the connection the COPY holds.
+        .only("code", "name", "level", "parent", "parent__name", "parent__code")
         .order_by("name", "code")
     )
 
