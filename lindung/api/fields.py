@@ -20,3 +20,13 @@ class IdField(serializers.IntegerField):
 @extend_schema_field({"anyOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]})
 class OptionalEmailField(serializers.EmailField):
     """An email address, or "" when none is known: the schema must admit both."""
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related row named by a code. Text with a NUL byte names nothing (PostgreSQL
+    refuses it in a query), so it is refused as an invalid value, like CharField does."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -14,7 +14,7 @@ from lindung.participants.columns import API_LIST_KEYS, FIELDS
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
-from .fields import IdField, OptionalEmailField
+from .fields import CodeRelatedField, IdField, OptionalEmailField
 
 # Public ordering names and the columns behind them; id breaks ties so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -121,7 +121,7 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     email = OptionalEmailField(max_length=254, required=False, allow_blank=True)
     membership_number = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
-    village = serializers.SlugRelatedField(
+    village = CodeRelatedField(
         slug_field="code",
         queryset=Region.objects.all(),
         help_text=_("Kemendagri code of the village, e.g. 14.03.01.2004."),

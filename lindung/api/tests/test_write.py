@@ -58,6 +58,12 @@ def test_bad_phone_and_unknown_village_are_field_errors(world):
     assert response.status_code == 400 and "phone" in response.json()
 
 
+def test_a_village_code_with_a_nul_byte_is_a_400_not_a_server_error(world):
+    # Found by the schema fuzz test: PostgreSQL refuses NUL in a query's text.
+    response = api_client(world["a"]).post(LIST, payload(village="14.03\x00"), format="json")
+    assert response.status_code == 400 and "village" in response.json()
+
+
 def test_a_district_is_not_a_village(world):
     response = api_client(world["a"]).post(LIST, payload(village="14.03.01"), format="json")
     assert response.status_code == 400
