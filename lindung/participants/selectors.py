@@ -4,7 +4,7 @@ scoping rule of core/scoping.py applies to lists, details, exports, downloads an
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 
 from lindung.core.scoping import get_scoped_or_404, scope_queryset
@@ -102,11 +102,31 @@ def family_member_get_for_user(user: Any, participant_pk: int, pk: int) -> Famil
 # nobody pages that far, and an exact count of a common surname costs ~100 ms at 1M rows.
 COUNT_CAP = 10_000
 
+# A search with an exactly counted number of matches (at most this many) reads its page
+# from the matches first (core/tables.py, matches_first_ids): the trigram index finds
+# them all and only they are sorted, where walking the name index would filter up to the
+# whole table when the matches sort late ("siti", "yanti"). More matches than this are
+# dense enough for the walk.
+MATCHES_FIRST_BELOW = COUNT_CAP
 
-def participants_count(queryset: QuerySet[Participant]) -> RowCount:
+
+def searches_by_trigram(text: str) -> bool:
+    """Whether ``participants_search`` looks ``text`` up as a name fragment the trigram
+    index can find (three characters or more after folding; not a NIK, KPJ or phone)."""
+    text = text.strip()[:100]
+    digits = clean_nik(text)
+    if digits.isdigit() and (len(digits) >= 4):
+        return False
+    return len(normalize_name(text)) >= 3
+
+
+def participants_count(queryset: QuerySet[Participant], *, matches_first: bool = False) -> RowCount:
     """Count for the list's pager: exact up to COUNT_CAP; beyond it the planner's
-    estimate for the whole table (unfiltered), else "more than COUNT_CAP"."""
-    bounded = queryset.order_by()[: COUNT_CAP + 1].count()
+    estimate for the whole table (unfiltered), else "more than COUNT_CAP".
+
+    ``matches_first`` (a name search the trigram index serves, ``searches_by_trigram``)
+    counts through a fence on PostgreSQL: see ``_bounded_count``."""
+    bounded = _bounded_count(queryset, COUNT_CAP + 1, fenced=matches_first)
     if bounded <= COUNT_CAP:
         return RowCount(bounded)
     if not queryset.query.where and connection.vendor == "postgresql":
@@ -119,3 +139,23 @@ def participants_count(queryset: QuerySet[Participant]) -> RowCount:
         if estimate > COUNT_CAP:
             return RowCount(estimate, exact=False)
     return RowCount(COUNT_CAP, exact=False, at_least=True)
+
+
+def _bounded_count(queryset: QuerySet[Participant], cap: int, *, fenced: bool) -> int:
+    """How many rows, counting no further than ``cap``.
+
+    ``fenced``, on PostgreSQL: the rows are read through a MATERIALIZED CTE, which is planned to
+    return all its rows: a selective name search is then found by the trigram index
+    (~75 ms for 9,000 matches of 1,000,000) instead of a LIMIT-driven filter over the
+    whole name index (~120 ms whatever the term); a common one is read lazily, and the
+    count stops after ``cap`` rows."""
+    queryset = queryset.order_by()
+    if not fenced or connections[queryset.db].vendor != "postgresql":
+        return queryset[:cap].count()
+    sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        # The SQL is Django's own for the queryset; every value in it is a parameter.
+        counted = f"WITH matches AS MATERIALIZED ({sql}) SELECT count(*) FROM (SELECT 1 FROM matches LIMIT %s) n"  # noqa: S608
+        cursor.execute(counted, [*params, cap])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -38,6 +40,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     queryset, filter_form = _filtered(request)
     user = _user(request)
     columns = list_columns(user)
+    # A name fragment the trigram index can find is counted and paged from its matches
+    # (PostgreSQL; see selectors.MATCHES_FIRST_BELOW): the name index walk would filter
+    # most of the table when the matches sort late.
+    matches_first = selectors.searches_by_trigram(request.GET.get("q") or "")
     table = build_table(
         request,
         selectors.participant_list_rows(queryset),
@@ -46,8 +52,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         search=selectors.participants_search,
         filters=filter_form.filters(),
         tiebreak="id",
-        count=selectors.participants_count,
+        count=functools.partial(selectors.participants_count, matches_first=matches_first),
         load_page_by_id=True,
+        matches_first_below=selectors.MATCHES_FIRST_BELOW if matches_first else 0,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 
