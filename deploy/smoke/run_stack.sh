@@ -98,7 +98,7 @@ psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE ${DB}" pos
 # Demo data (Bengkalis regions, an admin, two coordinators, contribution rules, payment
 # methods) in this throwaway database; its password is the demo one, printed by the app.
 "$PY" manage.py load_demo --force --participants 30 >>"$RUN/setup.log" 2>&1
-DEMO_PASSWORD="$("$PY" -c 'import django; django.setup(); from lindung.core.management.commands.load_demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')"
+DEMO_PASSWORD="$("$PY" -c 'import django; django.setup(); from lindung.demo.management.commands.load_demo import DEMO_PASSWORD; print(DEMO_PASSWORD)')"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
