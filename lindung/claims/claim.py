@@ -105,6 +105,16 @@ class Claim(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     branch_signed_at = models.DateTimeField(_("signed by the branch head at"), null=True, blank=True)
+    # The branch officer handling the claim: who drafted it or first acted on it
+    # (claims/dashboard/subscribers.py); the dashboard counts work per officer by it.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     archive_box = models.CharField(_("archive box"), max_length=40, blank=True)
     archive_position = models.CharField(_("position in the box"), max_length=20, blank=True)
 

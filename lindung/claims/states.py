@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from lindung.core.states import StateMachine, Transition
 
 from .claim import Claim, ClaimStatus
+from .documents.checks import verification_blockers
 from .rules_engine import eligibility
 
 S = ClaimStatus
@@ -37,6 +38,14 @@ def can_submit(claim: Claim) -> str | None:
                 f"{f.message} ({f.legal_basis})" if f.legal_basis else f.message for f in answer.refusals
             )
         }
+    return None
+
+
+def can_verify(claim: Claim) -> str | None:
+    """Documents complete and every mismatch resolved or overridden (CLM-3)."""
+    blockers = verification_blockers(claim)
+    if blockers:
+        return _("Not ready to verify: %(blockers)s") % {"blockers": " ".join(blockers)}
     return None
 
 
@@ -78,7 +87,9 @@ TRANSITIONS = (
         gettext_lazy("Submit the claim"),
         guard=can_submit,
     ),
-    Transition("verify", frozenset({S.SUBMITTED}), S.VERIFIED, gettext_lazy("Verify the claim")),
+    Transition(
+        "verify", frozenset({S.SUBMITTED}), S.VERIFIED, gettext_lazy("Verify the claim"), guard=can_verify
+    ),
     Transition(
         "request_documents",
         frozenset({S.SUBMITTED, S.VERIFIED}),

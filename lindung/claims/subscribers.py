@@ -2,6 +2,7 @@
 
 from lindung.core import events
 
+from .dashboard import subscribers as dashboard_subscribers
 from .notifications import ClaimNotification
 
 
@@ -17,4 +18,5 @@ def _notify(event: events.Event) -> None:
 
 
 def register() -> None:
+    dashboard_subscribers.register()
     events.subscribe("claims.notify_participant", ["claim.status_changed"], events.after(_notify), order=60)

@@ -26,3 +26,35 @@ def jht_claim(coordinator: Any, **facts: Any) -> Claim:
         **facts,
     }
     return claim_draft(actor=coordinator, participant=participant, program=ClaimProgram.OLD_AGE, facts=values)
+
+
+def png_bytes() -> bytes:
+    """A real (tiny) PNG, so the content check accepts it."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def complete_documents(claim: Claim, reviewer: Any = None) -> None:
+    """Every required document of ``claim``'s checklist, accepted: what verify needs."""
+    from django.core.files.base import ContentFile
+
+    from lindung.claims.documents.checks import checklist
+    from lindung.claims.documents.models import ClaimDocument, DocumentStatus
+
+    for row in checklist(claim):
+        if row.required and row.document is None:
+            document = ClaimDocument(
+                claim=claim,
+                kind=row.kind,
+                original_name=f"{row.kind}.png",
+                content_type="image/png",
+                size=len(png_bytes()),
+                status=DocumentStatus.ACCEPTED,
+                uploaded_by=reviewer or claim.created_by,
+            )
+            document.file.save("upload.png", ContentFile(png_bytes()), save=True)
