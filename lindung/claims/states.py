@@ -87,9 +87,7 @@ TRANSITIONS = (
         gettext_lazy("Submit the claim"),
         guard=can_submit,
     ),
-    Transition(
-        "verify", frozenset({S.SUBMITTED}), S.VERIFIED, gettext_lazy("Verify the claim"), guard=can_verify
-    ),
+    Transition("verify", frozenset({S.SUBMITTED}), S.VERIFIED, gettext_lazy("Verify the claim"), guard=can_verify),
     Transition(
         "request_documents",
         frozenset({S.SUBMITTED, S.VERIFIED}),

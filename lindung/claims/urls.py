@@ -1,10 +1,16 @@
 from django.urls import URLPattern, path
 
 from . import views
+from .dashboard import urls as dashboard_urls
+from .documents import urls as document_urls
+from .drafting import urls as drafting_urls
 
 app_name = "claims"
 urlpatterns: list[URLPattern] = [
     path("", views.queue, name="queue"),
     path("<int:claim_pk>/", views.detail, name="detail"),
     path("<int:claim_pk>/move/", views.move, name="move"),
+    *document_urls.urlpatterns,
+    *drafting_urls.urlpatterns,
+    *dashboard_urls.urlpatterns,
 ]

@@ -211,7 +211,16 @@ def mismatches(claim: Claim, documents: Iterable[ClaimDocument] | None = None) -
         found += _compare_document(claim, document)
     overrides = {o.key: o for o in MismatchOverride.objects.filter(claim=claim).select_related("decided_by")}
     return [
-        Mismatch(m.key, m.what, m.first_source, m.first_value, m.second_source, m.second_value, m.reasons, overrides.get(m.key))
+        Mismatch(
+            m.key,
+            m.what,
+            m.first_source,
+            m.first_value,
+            m.second_source,
+            m.second_value,
+            m.reasons,
+            overrides.get(m.key),
+        )
         for m in found
     ]
 

@@ -131,9 +131,7 @@ class ClaimDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    replaced_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
-    )
+    replaced_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces")
 
     class Meta:
         verbose_name = _("claim document")

@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 from lindung.participants.names import normalize_name
 
 TITLES = frozenset(
-    "h hj haji hajjah ir dr drs dra prof s pd spd se sh st skom sag mm mpd amd ns bapak bpk ibu sdr sdri tn ny nn".split()
+    {
+        *("h", "hj", "haji", "hajjah", "ir", "dr", "drs", "dra", "prof", "s", "pd", "spd", "se", "sh", "st"),
+        *("skom", "sag", "mm", "mpd", "amd", "ns", "bapak", "bpk", "ibu", "sdr", "sdri", "tn", "ny", "nn"),
+    }
 )
 PATRONYMIC = frozenset({"bin", "binti", "bt"})
 # Short and variant spellings that name the same given name, folded to one form.
@@ -97,7 +100,9 @@ def compare_names(first: str, second: str, *, bank: bool = False) -> NameCompari
             if _initial_of(x, y):
                 notes.append(_("“%(initial)s” was read as the initial of “%(name)s”.") % _pair(x, y))
             elif _one_letter_apart(x, y):
-                flagged.append(_("“%(a)s” and “%(b)s” differ by one letter: a typo, or another person.") % {"a": x, "b": y})
+                flagged.append(
+                    _("“%(a)s” and “%(b)s” differ by one letter: a typo, or another person.") % {"a": x, "b": y}
+                )
             else:
                 flagged.append(_("“%(a)s” and “%(b)s” are different names.") % {"a": x, "b": y})
         return NameComparison(not flagged, tuple(flagged or notes))

@@ -69,7 +69,11 @@ def document_upload(
         **values,
     )
     with events.change(
-        "claim.document_uploaded", actor=actor, participant_ids=[locked.participant_id], subject=locked, kind=kind
+        "claim.document_uploaded",
+        actor=actor,
+        participant_ids=[locked.participant_id],
+        subject=locked,
+        document_kind=kind,
     ) as event:
         # The file is written before the row; a rollback after this leaves an unreferenced
         # file, never a row without its file.
@@ -94,7 +98,9 @@ def document_review(*, actor: Any, document: ClaimDocument, accept: bool, reason
     if locked.replaced_by_id is not None:
         raise ValidationError(_("This document has been replaced; review the current one."))
     if not accept and not reason.strip():
-        raise ValidationError({"reason": _("Say why the document is rejected, so the participant can bring the right one.")})
+        raise ValidationError(
+            {"reason": _("Say why the document is rejected, so the participant can bring the right one.")}
+        )
     status = DocumentStatus.ACCEPTED if accept else DocumentStatus.REJECTED
     with events.change(
         "claim.document_reviewed",
@@ -102,7 +108,7 @@ def document_review(*, actor: Any, document: ClaimDocument, accept: bool, reason
         participant_ids=[locked.claim.participant_id],
         subject=locked.claim,
         document=locked.pk,
-        kind=locked.kind,
+        document_kind=locked.kind,
         status=status,
         reason=reason.strip(),
     ):
@@ -151,8 +157,9 @@ def mismatch_override(*, actor: Any, claim: Claim, key: str, reason: str) -> Mis
     found = {m.key: m for m in mismatches(locked)}
     if key not in found:
         raise ValidationError(_("This mismatch is no longer there; reload the page."))
-    if found[key].overridden is not None:
-        return found[key].overridden
+    existing = found[key].overridden
+    if existing is not None:
+        return existing
     with events.change(
         "claim.mismatch_overridden",
         actor=actor,

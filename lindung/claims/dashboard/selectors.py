@@ -1,0 +1,161 @@
+"""The claims dashboard's figures, each one query over the claims in the user's scope:
+counts by status and days in status, the service level (days from submission to
+payment), claims stalled on missing documents, and the same per branch area and officer."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.core.models import DomainEvent
+
+from ..claim import Claim, ClaimStatus
+from .models import ServiceLevel
+
+S = ClaimStatus
+# Days in the current status: the buckets of the ageing table (the last one is open).
+AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 2), (3, 7), (8, 14), (15, 30), (31, None))
+# Submitted and not yet paid: the part of the journey the service level counts.
+IN_PROGRESS = (S.SUBMITTED, S.NEEDS_DOCUMENTS, S.VERIFIED, S.APPROVED)
+STALLED_LIST = 20
+
+
+def bucket_label(low: int, high: int | None) -> str:
+    return (
+        _("%(low)s+ days") % {"low": low} if high is None else _("%(low)s–%(high)s days") % {"low": low, "high": high}
+    )
+
+
+def _age_filters(now: datetime.datetime) -> dict[str, Q]:
+    """Days in status, counted in whole days from the status change (0 = changed today)."""
+    filters = {}
+    for index, (low, high) in enumerate(AGE_BUCKETS):
+        condition = Q(status_changed_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            condition &= Q(status_changed_at__gt=now - datetime.timedelta(days=high + 1))
+        filters[f"age{index}"] = condition
+    return filters
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    status: str
+    label: str
+    total: int
+    ages: list[int]
+
+
+def by_status(claims: QuerySet[Claim], now: datetime.datetime) -> list[StatusRow]:
+    ages = _age_filters(now)
+    counted = {
+        row["status"]: row
+        for row in claims.order_by()
+        .values("status")
+        .annotate(total=Count("id"), **{name: Count("id", filter=condition) for name, condition in ages.items()})
+    }
+    rows = []
+    for status, label in S.choices:
+        row: dict[str, Any] = counted.get(status, {})
+        rows.append(StatusRow(status, str(label), row.get("total", 0), [row.get(name, 0) for name in ages]))
+    return rows
+
+
+@dataclass(frozen=True)
+class Sla:
+    level: ServiceLevel | None
+    in_progress: int
+    overdue: int
+    by_age: list[int]
+
+
+def sla(claims: QuerySet[Claim], today: datetime.date) -> Sla:
+    level = ServiceLevel.on(today)
+    open_claims = claims.filter(status__in=IN_PROGRESS, submitted_on__isnull=False)
+    since = {
+        f"sub{index}": Q(submitted_on__lte=today - datetime.timedelta(days=low))
+        & (Q() if high is None else Q(submitted_on__gt=today - datetime.timedelta(days=high + 1)))
+        for index, (low, high) in enumerate(AGE_BUCKETS)
+    }
+    late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
+    figures = open_claims.order_by().aggregate(
+        total=Count("id"), late=Count("id", filter=late), **{k: Count("id", filter=v) for k, v in since.items()}
+    )
+    return Sla(level, figures["total"], figures["late"], [figures[k] for k in since])
+
+
+@dataclass(frozen=True)
+class Stalled:
+    claim: Claim
+    days: int
+    reason: str
+
+
+def stalled_on_documents(claims: QuerySet[Claim], now: datetime.datetime) -> tuple[int, list[Stalled]]:
+    """Claims waiting for documents, the longest first, with what was asked for."""
+    waiting = claims.filter(status=S.NEEDS_DOCUMENTS)
+    oldest = list(waiting.select_related("participant").order_by("status_changed_at", "id")[:STALLED_LIST])
+    asked = {
+        event.subject_id: event.payload.get("reason", "")
+        for event in DomainEvent.objects.filter(
+            kind="claim.status_changed",
+            subject_type="claims.claim",
+            subject_id__in=[c.pk for c in oldest],
+            payload__transition="request_documents",
+        ).order_by("id")
+    }
+    rows = [
+        Stalled(c, (now - c.status_changed_at).days if c.status_changed_at else 0, asked.get(c.pk, "")) for c in oldest
+    ]
+    return waiting.count(), rows
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    name: str
+    in_progress: int
+    needs_documents: int
+    overdue: int
+
+
+def _grouped(claims: QuerySet[Claim], field: str, today: datetime.date, nobody: str) -> list[GroupRow]:
+    level = ServiceLevel.on(today)
+    late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
+    rows = (
+        claims.filter(status__in=IN_PROGRESS)
+        .order_by()
+        .values(field)
+        .annotate(
+            total=Count("id"),
+            docs=Count("id", filter=Q(status=S.NEEDS_DOCUMENTS)),
+            late=Count("id", filter=late & Q(submitted_on__isnull=False)),
+        )
+        .order_by("-total", field)
+    )
+    return [GroupRow(row[field] or nobody, row["total"], row["docs"], row["late"]) for row in rows]
+
+
+def by_branch_area(claims: QuerySet[Claim], today: datetime.date) -> list[GroupRow]:
+    # One branch serves one installation; its areas are the regencies its participants live in.
+    return _grouped(claims, "participant__district__parent__name", today, _("No area"))
+
+
+def by_officer(claims: QuerySet[Claim], today: datetime.date) -> list[GroupRow]:
+    return _grouped(claims, "officer__username", today, _("No officer yet"))
+
+
+def dashboard(claims: QuerySet[Claim]) -> dict[str, Any]:
+    now = timezone.now()
+    today = timezone.localdate()
+    stalled_total, stalled = stalled_on_documents(claims, now)
+    return {
+        "statuses": by_status(claims, now),
+        "buckets": [bucket_label(low, high) for low, high in AGE_BUCKETS],
+        "sla": sla(claims, today),
+        "stalled_total": stalled_total,
+        "stalled": stalled,
+        "areas": by_branch_area(claims, today),
+        "officers": by_officer(claims, today),
+    }
