@@ -31,6 +31,7 @@ from lindung.billing.models import Deposit
 from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.billing.tests.factories import account_of, cash_method, informal_participant
 from lindung.cards.services import card_issue
+from lindung.claims.documents.models import ClaimDocument
 from lindung.claims.services import claim_draft
 from lindung.communities.tests.factories import CommunityGroupFactory
 from lindung.contacts.tests.factories import ContactFactory
@@ -116,8 +117,13 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     membership = UserFactory(role=Role.OFFICER)
     membership.duties.add(Duty.objects.get(code="membership"))
     claim = claim_draft(actor=coord_a, participant=participant, program="jht", facts={"jht_reason": "age_56"})
+    claim_document = ClaimDocument(
+        claim=claim, kind="ktp", original_name="ktp.pdf", content_type="application/pdf", size=4, uploaded_by=coord_a
+    )
+    claim_document.file.save("ktp.pdf", ContentFile(b"%PDF"), save=True)
     ids = {
         "claim_pk": claim.pk,
+        "document_pk": claim_document.pk,
         "pk": participant.pk,
         "participant_pk": participant.pk,
         "doc_pk": document.pk,
