@@ -36,6 +36,17 @@ def _typed(values: Mapping[str, Any]) -> dict[str, Any]:
     return typed
 
 
+def _check_pdf_complete(upload: UploadedFile) -> None:
+    """A PDF that starts right but was cut off in transit (weak rural connections) lacks
+    its end marker; catch it now rather than when the officer cannot open it."""
+    size = upload.size or 0
+    upload.seek(max(0, size - 2048))
+    tail = upload.read()
+    upload.seek(0)
+    if b"%%EOF" not in tail:
+        raise ValidationError(_("The PDF is incomplete (it may have been cut off while sending). Send it again."))
+
+
 def _require_open(claim: Claim) -> None:
     if claim.status not in OPEN_STATUSES:
         raise ValidationError(
@@ -58,6 +69,8 @@ def document_upload(
     _require_open(locked)
     values = _typed(typed or {})
     checked = check_document(upload)
+    if checked.content_type == "application/pdf":
+        _check_pdf_complete(upload)
     previous = locked.documents.filter(kind=kind, replaced_by__isnull=True).first()
     document = ClaimDocument(
         claim=locked,

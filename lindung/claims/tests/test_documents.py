@@ -65,6 +65,15 @@ def test_upload_is_checked_by_content_not_by_name(coord_a: Any) -> None:
     assert ClaimDocument.objects.count() == 1
 
 
+def test_a_pdf_is_read_to_its_end(coord_a: Any) -> None:
+    claim = jht_claim(coord_a)
+    cut = SimpleUploadedFile("kk.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\n", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="The PDF is incomplete"):
+        document_upload(actor=coord_a, claim=claim, kind="kk", upload=cut)
+    whole = SimpleUploadedFile("kk.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    assert document_upload(actor=coord_a, claim=claim, kind="kk", upload=whole).content_type == "application/pdf"
+
+
 def test_upload_refuses_too_large_files_and_bad_niks(coord_a: Any, settings: Any) -> None:
     claim = jht_claim(coord_a)
     settings.DOCUMENT_MAX_BYTES = 10
