@@ -24,7 +24,7 @@ def _on_claim_work(event: events.Event) -> None:
 def register() -> None:
     events.subscribe(
         "claims.officer_in_charge",
-        ["claim.status_changed", "claim.document_reviewed", "claim.mismatch_overridden"],
+        ["claim.status_changed", "claim.document_uploaded", "claim.document_reviewed", "claim.mismatch_overridden"],
         events.after(_on_claim_work),
         order=61,
     )

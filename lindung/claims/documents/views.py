@@ -18,6 +18,7 @@ from ..claim import Claim
 from . import services
 from .checks import checklist, current_documents, mismatches
 from .forms import OverrideForm, ReviewForm, TypedFieldsForm, UploadForm
+from .letter import missing_letter
 from .models import ClaimDocument, MismatchOverride
 from .selectors import document_get_for_user
 from .services import OPEN_STATUSES, TYPED_FIELDS
@@ -51,6 +52,7 @@ def _page(
         {
             "claim": claim,
             "rows": [(row, forms.get(row.document.pk) if row.document else None) for row in rows],
+            "letter": missing_letter(claim, rows),
             "mismatches": mismatches(claim, documents),
             "history": ClaimDocument.objects.filter(claim=claim, replaced_by__isnull=False).select_related(
                 "uploaded_by", "replaced_by"

@@ -205,3 +205,19 @@ def test_review_and_override_through_the_page(coord_a: Any) -> None:
     assert "You may not override mismatches." in refused.content.decode()
     services.post(reverse("claims:mismatch_override", args=[claim.pk]), {"key": found.key, "reason": "Known alias"})
     assert mismatches(claim)[0].overridden is not None
+
+
+def test_the_missing_letter_lists_what_to_bring_and_why_a_document_was_refused(coord_a: Any) -> None:
+    from lindung.claims.documents.letter import missing_letter
+
+    claim = jht_claim(coord_a)
+    document = document_upload(actor=coord_a, claim=claim, kind="ktp", upload=png())
+    document_review(actor=officer("claims_services"), document=document, accept=False, reason="The photo is blurred")
+    letter = missing_letter(claim, checklist(claim))
+    assert "- Identity card (KTP): please bring it again (The photo is blurred)" in letter
+    assert "- Family card (KK)" in letter and claim.participant.full_name in letter
+    complete_documents(claim)
+    document.refresh_from_db()
+    assert "Family card" not in missing_letter(claim, checklist(claim))
+    page = client_for(coord_a).get(reverse("claims:documents", args=[claim.pk])).content.decode()
+    assert "please bring it again" in page
