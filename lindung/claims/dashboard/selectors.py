@@ -6,11 +6,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.core.models import DomainEvent
+from lindung.regions.models import Region
 
 from ..claim import Claim, ClaimStatus
 from .models import ServiceLevel
@@ -120,42 +122,57 @@ class GroupRow:
     overdue: int
 
 
-def _grouped(claims: QuerySet[Claim], field: str, today: datetime.date, nobody: str) -> list[GroupRow]:
+def _fold(cells: list[dict[str, Any]], name_of: Any) -> list[GroupRow]:
+    folded: dict[str, list[int]] = {}
+    for cell in cells:
+        figures = folded.setdefault(name_of(cell), [0, 0, 0])
+        figures[0] += cell["total"]
+        figures[1] += cell["docs"]
+        figures[2] += cell["late"]
+    rows = [GroupRow(name, *figures) for name, figures in folded.items()]
+    return sorted(rows, key=lambda row: (-row.in_progress, row.name))
+
+
+def by_area_and_officer(claims: QuerySet[Claim], today: datetime.date) -> tuple[list[GroupRow], list[GroupRow]]:
+    """Claims in progress per branch area and per officer, from one grouped scan.
+
+    One branch serves one installation; its areas are the regencies its participants live
+    in. The scan groups by (district, officer), one join fewer than by regency; the few
+    cells are then folded into regencies and into officers."""
     level = ServiceLevel.on(today)
     late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
-    rows = (
+    cells = list(
         claims.filter(status__in=IN_PROGRESS)
         .order_by()
-        .values(field)
+        .values("participant__district_id", "officer_id")
         .annotate(
             total=Count("id"),
             docs=Count("id", filter=Q(status=S.NEEDS_DOCUMENTS)),
             late=Count("id", filter=late & Q(submitted_on__isnull=False)),
         )
-        .order_by("-total", field)
     )
-    return [GroupRow(row[field] or nobody, row["total"], row["docs"], row["late"]) for row in rows]
-
-
-def by_branch_area(claims: QuerySet[Claim], today: datetime.date) -> list[GroupRow]:
-    # One branch serves one installation; its areas are the regencies its participants live in.
-    return _grouped(claims, "participant__district__parent__name", today, _("No area"))
-
-
-def by_officer(claims: QuerySet[Claim], today: datetime.date) -> list[GroupRow]:
-    return _grouped(claims, "officer__username", today, _("No officer yet"))
+    districts = {cell["participant__district_id"] for cell in cells} - {None}
+    regencies = dict(Region.objects.filter(pk__in=districts).values_list("pk", "parent__name"))
+    officers = {cell["officer_id"] for cell in cells} - {None}
+    names = dict(get_user_model().objects.filter(pk__in=officers).values_list("pk", "username"))
+    no_area, nobody = _("No area"), _("No officer yet")
+    return (
+        _fold(cells, lambda cell: regencies.get(cell["participant__district_id"]) or no_area),
+        _fold(cells, lambda cell: names.get(cell["officer_id"]) or nobody),
+    )
 
 
 def dashboard(claims: QuerySet[Claim]) -> dict[str, Any]:
     now = timezone.now()
     today = timezone.localdate()
     stalled_total, stalled = stalled_on_documents(claims, now)
+    areas, officers = by_area_and_officer(claims, today)
     return {
         "statuses": by_status(claims, now),
         "buckets": [bucket_label(low, high) for low, high in AGE_BUCKETS],
         "sla": sla(claims, today),
         "stalled_total": stalled_total,
         "stalled": stalled,
-        "areas": by_branch_area(claims, today),
-        "officers": by_officer(claims, today),
+        "areas": areas,
+        "officers": officers,
     }
