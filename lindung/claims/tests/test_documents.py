@@ -221,3 +221,24 @@ def test_the_missing_letter_lists_what_to_bring_and_why_a_document_was_refused(c
     assert "Family card" not in missing_letter(claim, checklist(claim))
     page = client_for(coord_a).get(reverse("claims:documents", args=[claim.pk])).content.decode()
     assert "please bring it again" in page
+
+
+def test_the_wrong_principal_cannot_correct_typed_fields_or_add_after_verification(coord_a: Any, coord_b: Any) -> None:
+    from lindung.core.access import Kind, Principal
+
+    claim = jht_claim(coord_a)
+    document = document_upload(actor=coord_a, claim=claim, kind="ktp", upload=png())
+    for intruder in (coord_b, officer("finance_head"), officer("branch_head")):
+        with pytest.raises(PermissionDenied):
+            document_transcribe(actor=intruder, document=document, typed={"name_on_document": "Someone Else"})
+    with pytest.raises(PermissionDenied):
+        document_upload(
+            actor=Principal(Kind.PARTICIPANT, participant_id=claim.participant_id), claim=claim, kind="kk", upload=png()
+        )
+    document.refresh_from_db()
+    assert document.name_on_document == ""
+    claim_transition(actor=coord_a, claim=claim, transition="submit")
+    complete_documents(claim)
+    claim_transition(actor=officer("claims_services"), claim=claim, transition="verify")
+    with pytest.raises(ValidationError, match="only before the claim is verified"):
+        document_upload(actor=coord_a, claim=claim, kind="kk", upload=png())
