@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .claim import Claim
+from .documents import admin as documents_admin  # noqa: F401 (registers the checklist and service levels)
 from .rules import BenefitRule
 
 
