@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from lindung.claims.claim import ClaimStatus
 from lindung.claims.facts import add_months, add_years
-from lindung.claims.outreach.models import OutreachContact, Outcome
+from lindung.claims.outreach.models import Outcome, OutreachContact
 from lindung.claims.outreach.recap import recap_workbook
 from lindung.claims.outreach.selectors import AgeRules, outreach_candidates
 from lindung.claims.outreach.services import outreach_contact_log, outreach_remind
