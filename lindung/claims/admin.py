@@ -5,8 +5,10 @@ Claims are read here only; they move through the workflow services."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .archive.models import ArchivePolicy
 from .claim import Claim
 from .documents import admin as documents_admin  # noqa: F401 (registers the checklist and service levels)
+from .medical.models import MedicinePrice
 from .rules import BenefitRule
 
 
@@ -30,3 +32,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# The archive policy and the medicine price list are data an administrator keeps here
+# (DOMAIN.md gives neither figures); each row carries its legal basis or source.
+@admin.register(ArchivePolicy)
+class ArchivePolicyAdmin(admin.ModelAdmin):
+    list_display = ("program", "valid_from", "valid_to", "file_prefix", "retention_years", "legal_basis")
+    list_filter = ("program",)
+
+
+@admin.register(MedicinePrice)
+class MedicinePriceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "unit", "price", "valid_from", "valid_to", "source")
+    search_fields = ("code", "name")
+    readonly_fields = ("imported_at", "imported_by")

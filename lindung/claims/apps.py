@@ -7,5 +7,9 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import subscribers
+        from .archive import filing
+        from .vouchers import issue
 
         subscribers.register()
+        issue.register()
+        filing.register()

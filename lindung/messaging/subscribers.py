@@ -5,6 +5,7 @@ from django.utils import timezone
 from lindung.core import events
 from lindung.core.events import Event
 
+from . import claims_outreach
 from .models import ConsentRecord, ConsentScope
 
 CONSENT_KINDS = ("participant.consent_given", "participant.consent_withdrawn")
@@ -30,3 +31,4 @@ def _keep_consent(event: Event) -> None:
 
 def register() -> None:
     events.subscribe("messaging.consent", CONSENT_KINDS, events.after(_keep_consent))
+    claims_outreach.register()
