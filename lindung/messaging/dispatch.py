@@ -37,6 +37,7 @@ from lindung.core import events
 from lindung.core.phones import normalize_mobile
 
 from .consent import participants_who_may_be_messaged
+from .inbox.receive import REPLY_STAGE
 from .limits import sender_pause, take
 from .models import Channel, OutboxAttempt, OutboxMessage, Outcome, SourcePause, Status
 from .outbox import TRANSITIONS, bill_is_paid, move, outbox_fallback_sms
@@ -158,7 +159,8 @@ def _skip_reasons(rows: list[OutboxMessage]) -> dict[int, str]:
         except ValidationError:
             reasons[row.pk] = "invalid_number"
             continue
-        if row.participant_id not in consenting[row.channel]:
+        if row.participant_id not in consenting[row.channel] and not row.stage.startswith(REPLY_STAGE):
+            # An answer to a message the participant just sent goes regardless.
             reasons[row.pk] = "no_consent"
         elif row.bill is not None and row.bill.pk in paid:  # paid a minute ago?
             reasons[row.pk] = "paid"

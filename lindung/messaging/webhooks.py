@@ -12,15 +12,12 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from lindung.participants.models import Participant
-
-from .consent import consent_withdraw
+from .inbox.receive import inbound_receive
 from .models import Channel, InboundMessage, OutboxMessage, Status, WebhookEvent
 from .outbox import move, outbox_fallback_sms
 from .providers import PERMANENT_CODES
@@ -28,7 +25,6 @@ from .providers import PERMANENT_CODES
 logger = logging.getLogger(__name__)
 
 FORWARD = {"sent": Status.SENT, "delivered": Status.DELIVERED, "read": Status.READ, "failed": Status.FAILED}
-STOP_WORDS = frozenset({"STOP", "BERHENTI", "UNSUBSCRIBE", "STOP ALL"})
 
 
 def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
@@ -127,39 +123,19 @@ def status_apply(event: WebhookEvent) -> str:
     return "applied"
 
 
-def reply_receive(message: dict[str, Any]) -> InboundMessage | None:
-    """An inbound message: kept once (by its id); STOP/BERHENTI withdraws consent on
-    every channel for every participant with that number; other replies wait for the
-    coordinators' inbox."""
-    message_id = str(message.get("id", ""))[:128]
-    number = "+" + str(message.get("from", "")).lstrip("+")
-    text = str((message.get("text") or {}).get("body", ""))
-    with transaction.atomic():
-        inbound, created = InboundMessage.objects.get_or_create(
-            provider_message_id=message_id,
-            defaults={"from_number": number[:20], "channel": Channel.WHATSAPP, "text": text, "payload": message},
-        )
-        if not created:
-            return inbound
-        participants = list(Participant.objects.filter(phone=number).order_by("pk"))
-        if participants:
-            inbound.participant = participants[0]
-        if _is_stop(text):
-            for participant in participants:
-                consent_withdraw(
-                    actor=None,
-                    participant=participant,
-                    method="reply_stop",
-                    evidence=f"WhatsApp reply {message_id}: {text[:200]}",
-                )
-            inbound.action = "opt_out"
-        else:
-            inbound.action = "stored"
-        inbound.save(update_fields=["participant", "action"])
-    if inbound.action == "opt_out":
-        logger.info("opt-out by reply from %s (%s participants)", number, len(participants))
-    return inbound
-
-
-def _is_stop(text: str) -> bool:
-    return re.sub(r"[^A-Z ]", "", text.upper()).strip() in STOP_WORDS
+def reply_receive(message: dict[str, Any]) -> InboundMessage:
+    """An inbound WhatsApp message: its text (typed, or a quick-reply button's) goes to
+    the inbox's receiver (inbox/receive.py: matching, keywords, automatic answers)."""
+    text = (
+        (message.get("text") or {}).get("body")
+        or (message.get("button") or {}).get("text")
+        or ((message.get("interactive") or {}).get("button_reply") or {}).get("title")
+        or ""
+    )
+    return inbound_receive(
+        channel=Channel.WHATSAPP,
+        message_id=str(message.get("id", "")),
+        from_number=str(message.get("from", "")),
+        text=str(text),
+        payload=message,
+    )
