@@ -138,8 +138,9 @@ class Participant(TimeStampedModel):
             # The dashboard's "turning 56 in the next three months" is a birth-date range.
             models.Index(fields=["birth_date"], name="participant_birth_date"),
             # Replies over WhatsApp/SMS find their sender by number (stored E.164 by the
-            # services); most participants have one, so only the empty ones are left out.
-            models.Index(fields=["phone"], name="participant_phone", condition=~models.Q(phone="")),
+            # services). Not partial: SQLite cannot tell that phone = '+62...' implies
+            # phone <> '' and would not use it.
+            models.Index(fields=["phone"], name="participant_phone"),
         ]
 
     def __str__(self) -> str:

@@ -27,15 +27,17 @@ INBOX_SOURCE = "inbox"
 
 
 def normalise_number(raw: str) -> str:
-    """E.164 as participants are stored; a number libphonenumber refuses is kept as
-    digits with a plus, so the message is still stored (unmatched) rather than lost."""
+    """E.164 as participants are stored. WhatsApp sends "6281..." without the plus, SMS
+    gateways often "0812..."; a number libphonenumber refuses is kept as "+digits" so
+    the message is still stored (unmatched) rather than lost."""
     text = str(raw or "").strip()
-    if text and not text.startswith("+") and text.isdigit():
-        text = "+" + text
-    try:
-        return normalize_mobile(text) or text[:20]
-    except ValidationError:
-        return ("+" + "".join(ch for ch in text if ch.isdigit()))[:20]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    for candidate in (text, "+" + digits):
+        try:
+            return normalize_mobile(candidate)
+        except ValidationError:
+            continue
+    return ("+" + digits)[:20]
 
 
 def participants_with_number(number: str) -> list[Participant]:
