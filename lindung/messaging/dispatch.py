@@ -29,13 +29,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Case, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from lindung.billing.models import Bill
 from lindung.core import events
 from lindung.core.phones import normalize_mobile
 
+from .bulk import update_from_values
 from .consent import participants_who_may_be_messaged
 from .inbox.receive import REPLY_STAGE
 from .limits import sender_pause, take
@@ -230,7 +231,9 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         )
         for row, attempt in zip(rows, attempts, strict=True):
             row.attempt_count, row.to_number = attempt.number, targets[row.pk]
-        OutboxMessage.objects.bulk_update(rows, ["attempt_count", "to_number"])
+        update_from_values(
+            OutboxMessage, {row.pk: (row.attempt_count, row.to_number) for row in rows}, ["attempt_count", "to_number"]
+        )
     workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
@@ -245,10 +248,9 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
     accepted = {
         row.pk: r.provider_message_id for row, r in zip(rows, results, strict=True) if r.outcome == Outcome.ACCEPTED
     }
+    fields = ["outcome", "http_status", "error_code", "detail", "provider_message_id", "finished_at"]
     with transaction.atomic():
-        OutboxAttempt.objects.bulk_update(
-            attempts, ["outcome", "http_status", "error_code", "detail", "provider_message_id", "finished_at"]
-        )
+        update_from_values(OutboxAttempt, {a.pk: [getattr(a, f) for f in fields] for a in attempts}, fields)
         if accepted:
             tally.sent += _record_accepted(accepted, finished)
         for row, attempt, result in zip(rows, attempts, results, strict=True):
@@ -259,10 +261,13 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
 def _record_accepted(accepted: dict[int, str], now: Any) -> int:
     """The common answer for a whole chunk in two statements: keep each provider id
     (even where a webhook already moved the row further), then sending/unknown -> sent."""
-    message_ids = Case(
-        *[When(pk=pk, then=Value(mid)) for pk, mid in accepted.items()], default=F("provider_message_id")
+    update_from_values(
+        OutboxMessage,
+        {pk: (mid,) for pk, mid in accepted.items()},
+        ["provider_message_id"],
+        where="t.provider_message_id = %s",
+        where_params=[""],
     )
-    OutboxMessage.objects.filter(pk__in=accepted, provider_message_id="").update(provider_message_id=message_ids)
     OutboxMessage.objects.filter(pk__in=accepted, status__in=TRANSITIONS[Status.SENT]).update(
         status=Status.SENT, status_at=now, sent_at=now, leased_until=None
     )
