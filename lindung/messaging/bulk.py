@@ -26,7 +26,7 @@ def update_from_values(
     if not values:
         return 0
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [_concrete(meta.get_field(name)) for name in fields]
     quote = connection.ops.quote_name
     cast = connection.vendor == "postgresql"
 
@@ -50,3 +50,8 @@ def update_from_values(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+def _concrete(field: Any) -> "models.Field[Any, Any]":
+    assert isinstance(field, models.Field), f"{field} is not a concrete field"
+    return field

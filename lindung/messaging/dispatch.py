@@ -43,6 +43,7 @@ from .limits import sender_pause, take
 from .models import Channel, OutboxAttempt, OutboxMessage, Outcome, SourcePause, Status
 from .outbox import TRANSITIONS, bill_is_paid, move, outbox_fallback_sms
 from .providers import Outgoing, Provider, SendResult, provider_for
+from .webhook_apply import webhook_apply_all
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "lindung.messaging.dispatch"
@@ -359,6 +360,7 @@ def dispatch_until_idle(*, owner: str = "worker", max_batches: int = 1000) -> Ta
     """Reap, settle unknowns, then send batch after batch until nothing is due."""
     total = Tally()
     reap()
+    webhook_apply_all()  # stored statuses first: they settle "unknown" rows
     settle_unknown()
     for _ in range(max_batches):
         if connection.vendor == "sqlite":

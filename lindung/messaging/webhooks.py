@@ -2,10 +2,9 @@
 and inbound replies.
 
 Every status callback is stored raw under a unique (message id, status, timestamp), so
-a duplicate delivery is kept once. It is applied in the same request (one conditional
-UPDATE: cheap) and the apply is idempotent anyway: statuses only move forward. A status
-finds its outbox row by ``biz_opaque_callback_data`` (the row id we sent), else by the
-provider's message id; a status for a message we do not know is stored and ignored.
+a duplicate delivery is kept once, and the request answers; webhook_apply.py applies the
+stored callbacks in batches after commit (inline in tests, a thread in `make run`, Celery
+in production), forward only, each exactly once. Replies go to the inbox's receiver.
 """
 
 import hashlib
@@ -15,16 +14,12 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from . import webhook_apply
 from .inbox.receive import inbound_receive
-from .models import Channel, InboundMessage, OutboxMessage, Status, WebhookEvent
-from .outbox import move, outbox_fallback_sms
-from .providers import PERMANENT_CODES
+from .models import Channel, InboundMessage, WebhookEvent
 
 logger = logging.getLogger(__name__)
-
-FORWARD = {"sent": Status.SENT, "delivered": Status.DELIVERED, "read": Status.READ, "failed": Status.FAILED}
 
 
 def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
@@ -37,8 +32,8 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
 
 
 def webhook_ingest(raw: bytes) -> dict[str, int]:
-    """Store and apply one verified webhook body, in one transaction (one commit per
-    callback: Meta retries whatever we fail to answer 200); what it held."""
+    """Store one verified webhook body in one transaction (Meta retries whatever we fail
+    to answer 200) and have its statuses applied after commit; what it held."""
     payload = json.loads(raw)
     with transaction.atomic():
         return _ingest(payload)
@@ -64,63 +59,12 @@ def _ingest(payload: dict[str, Any]) -> dict[str, int]:
                 reply_receive(message)
                 counts["replies"] += 1
     if stored:
+        # Stored raw (a duplicate is ignored by the unique key) and applied in batches
+        # after commit (webhook_apply.py): the request costs one INSERT.
         WebhookEvent.objects.bulk_create(stored, ignore_conflicts=True)
-        counts["statuses"] = webhook_process_pending(
-            keys=[(e.provider_message_id, e.status, e.timestamp) for e in stored]
-        )
+        webhook_apply.after_store()
+        counts["statuses"] = len(stored)
     return counts
-
-
-def webhook_process_pending(*, keys: list[tuple[str, str, int]] | None = None, limit: int = 1000) -> int:
-    """Apply stored, unprocessed status events (those of one request, or any left over
-    by a crash). Each is claimed by a conditional UPDATE, so it is applied once."""
-    events = WebhookEvent.objects.filter(processed_at__isnull=True)
-    if keys is not None:
-        ids = {k[0] for k in keys}
-        events = events.filter(provider_message_id__in=ids)
-    applied = 0
-    for event in events.order_by("timestamp", "id")[:limit]:
-        now = timezone.now()
-        if not WebhookEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(processed_at=now):
-            continue
-        outcome = status_apply(event)
-        WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome)
-        applied += 1
-    return applied
-
-
-def _row_for(event: WebhookEvent) -> OutboxMessage | None:
-    if event.callback_data.isdigit():
-        row = OutboxMessage.objects.filter(pk=int(event.callback_data)).first()
-        if row is not None and row.provider_message_id in ("", event.provider_message_id):
-            return row
-    if event.provider_message_id:
-        return OutboxMessage.objects.filter(provider_message_id=event.provider_message_id).first()
-    return None
-
-
-def status_apply(event: WebhookEvent) -> str:
-    """Move the row forward to the reported status; what happened, for the record."""
-    target = FORWARD.get(event.status)
-    row = _row_for(event)
-    if row is None:
-        return "unknown_message"
-    if target is None:
-        return "unknown_status"
-    if not row.provider_message_id:
-        OutboxMessage.objects.filter(pk=row.pk, provider_message_id="").update(
-            provider_message_id=event.provider_message_id
-        )
-    fields: dict[str, Any] = {}
-    errors = event.payload.get("errors") or []
-    code = str(errors[0].get("code", "")) if errors else ""
-    if target == Status.FAILED:
-        fields = {"error_code": code[:20], "error_detail": json.dumps(errors)[:2000]}
-    if not move(row.pk, target, **fields):
-        return "stale"  # already further along (or not in a state this status follows)
-    if target == Status.FAILED and code.isdigit() and int(code) in PERMANENT_CODES:
-        outbox_fallback_sms(row, code)
-    return "applied"
 
 
 def reply_receive(message: dict[str, Any]) -> InboundMessage:
