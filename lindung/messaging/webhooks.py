@@ -32,21 +32,36 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
 
 
 def webhook_ingest(raw: bytes) -> dict[str, int]:
-    """Store one verified webhook body in one transaction (Meta retries whatever we fail
-    to answer 200) and have its statuses applied after commit; what it held."""
-    payload = json.loads(raw)
-    with transaction.atomic():
-        return _ingest(payload)
+    """Store one verified webhook body and have its statuses applied after commit; what
+    it held. The whole body is read before anything is written, so a malformed one
+    stores nothing (400, and Meta retries). Statuses go in one INSERT (no transaction of
+    our own around a single statement: two round trips fewer per callback); each reply
+    is kept in its own transaction. A retry after a partial failure repeats nothing:
+    statuses and replies are unique by their ids."""
+    statuses, messages = _parse(json.loads(raw))
+    if statuses:
+        # Stored raw (a duplicate is ignored by the unique key) and applied in batches
+        # after commit (webhook_apply.py).
+        if len(statuses) == 1:
+            WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
+            webhook_apply.after_store()
+        else:
+            with transaction.atomic():
+                WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
+                webhook_apply.after_store()
+    for message in messages:
+        reply_receive(message)
+    return {"statuses": len(statuses), "replies": len(messages)}
 
 
-def _ingest(payload: dict[str, Any]) -> dict[str, int]:
-    counts = {"statuses": 0, "replies": 0}
-    stored: list[WebhookEvent] = []
+def _parse(payload: dict[str, Any]) -> tuple[list[WebhookEvent], list[dict[str, Any]]]:
+    statuses: list[WebhookEvent] = []
+    messages: list[dict[str, Any]] = []
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
             value = change.get("value") or {}
             for item in value.get("statuses") or []:
-                stored.append(
+                statuses.append(
                     WebhookEvent(
                         provider_message_id=str(item.get("id", ""))[:128],
                         status=str(item.get("status", ""))[:20],
@@ -55,16 +70,8 @@ def _ingest(payload: dict[str, Any]) -> dict[str, int]:
                         payload=item,
                     )
                 )
-            for message in value.get("messages") or []:
-                reply_receive(message)
-                counts["replies"] += 1
-    if stored:
-        # Stored raw (a duplicate is ignored by the unique key) and applied in batches
-        # after commit (webhook_apply.py): the request costs one INSERT.
-        WebhookEvent.objects.bulk_create(stored, ignore_conflicts=True)
-        webhook_apply.after_store()
-        counts["statuses"] = len(stored)
-    return counts
+            messages.extend(m for m in value.get("messages") or [] if isinstance(m, dict))
+    return statuses, messages
 
 
 def reply_receive(message: dict[str, Any]) -> InboundMessage:

@@ -87,6 +87,7 @@ def test_the_report_compares_the_arms_and_is_scoped(settings, coord_a, coord_b, 
     empty = effect_report(coord_b, "run-1", 30, today)
     assert empty.reminded.bills == empty.control.bills == 0 and empty.rate_difference is None
     page = Client()
+    page.cookies["django_language"] = "en"
     page.force_login(coord_b)
     assert "run-1" not in page.get("/messaging/effect/").text
     page.force_login(admin)
