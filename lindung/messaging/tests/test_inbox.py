@@ -232,3 +232,19 @@ def test_inbound_sms_needs_the_gateway_token_and_is_read_from_form_or_json(setti
     inbound = InboundMessage.objects.get()
     assert (inbound.channel, inbound.participant, inbound.action) == ("sms", participant, "opt_out")
     assert not participant_may_be_messaged(participant, "sms")
+
+
+def test_the_admin_refuses_a_keyword_answer_with_an_unknown_field(admin):
+    admin.is_staff = admin.is_superuser = True  # Django's admin site lets in staff only
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    client = client_for(admin)
+    response = client.post(
+        "/django-admin/messaging/replykeyword/add/",
+        {"word": "cek", "action": "balance", "reply": "Halo {nama}", "active": "on"},
+    )
+    assert response.status_code == 200 and "nama" in response.text
+    assert not ReplyKeyword.objects.filter(word="CEK").exists()
+    client.post(
+        "/django-admin/messaging/replykeyword/add/", {"word": " cek  saldo ", "action": "balance", "reply": "{owed}"}
+    )
+    assert ReplyKeyword.objects.filter(word="CEK SALDO").exists()
