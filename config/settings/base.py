@@ -286,6 +286,10 @@ LINDUNG_MESSAGING = {
         "fields": {"to": "to", "text": "message", "sender": "from", "reference": "reference"},
         # Where the gateway's answer carries its message id.
         "id_field": env("SMS_GATEWAY_ID_FIELD", default="id"),
+        # Inbound SMS (POST /messaging/webhooks/sms/): the shared token the gateway sends
+        # and the names of its fields. No token: inbound SMS is refused.
+        "inbound_token": env("SMS_INBOUND_TOKEN", default=""),
+        "inbound_fields": {"from": "from", "text": "text", "id": "id"},
         "timeout": env.float("SMS_TIMEOUT", default=10.0),
     },
     # Token bucket per sender number (messages per second; the Cloud API allows 80 by
@@ -305,4 +309,7 @@ LINDUNG_MESSAGING = {
     # it) waits this long for a status webhook before it may be sent again.
     "UNKNOWN_GRACE_SECONDS": env.int("MESSAGING_UNKNOWN_GRACE_SECONDS", default=900),
     "WEBHOOK_MAX_BYTES": 1_000_000,
+    # The approved WhatsApp template that carries a staff answer once the 24-hour window
+    # has closed (its one body parameter is the answer).
+    "REPLY_TEMPLATE": {"name": env("WHATSAPP_REPLY_TEMPLATE", default="lindung_balasan"), "language": "id"},
 }

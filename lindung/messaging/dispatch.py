@@ -29,18 +29,21 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Case, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from lindung.billing.models import Bill
 from lindung.core import events
 from lindung.core.phones import normalize_mobile
 
+from .bulk import update_from_values
 from .consent import participants_who_may_be_messaged
+from .inbox.receive import REPLY_STAGE
 from .limits import sender_pause, take
 from .models import Channel, OutboxAttempt, OutboxMessage, Outcome, SourcePause, Status
 from .outbox import TRANSITIONS, bill_is_paid, move, outbox_fallback_sms
 from .providers import Outgoing, Provider, SendResult, provider_for
+from .webhook_apply import webhook_apply_all
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "lindung.messaging.dispatch"
@@ -158,7 +161,8 @@ def _skip_reasons(rows: list[OutboxMessage]) -> dict[int, str]:
         except ValidationError:
             reasons[row.pk] = "invalid_number"
             continue
-        if row.participant_id not in consenting[row.channel]:
+        if row.participant_id not in consenting[row.channel] and not row.stage.startswith(REPLY_STAGE):
+            # An answer to a message the participant just sent goes regardless.
             reasons[row.pk] = "no_consent"
         elif row.bill is not None and row.bill.pk in paid:  # paid a minute ago?
             reasons[row.pk] = "paid"
@@ -228,7 +232,9 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         )
         for row, attempt in zip(rows, attempts, strict=True):
             row.attempt_count, row.to_number = attempt.number, targets[row.pk]
-        OutboxMessage.objects.bulk_update(rows, ["attempt_count", "to_number"])
+        update_from_values(
+            OutboxMessage, {row.pk: (row.attempt_count, row.to_number) for row in rows}, ["attempt_count", "to_number"]
+        )
     workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
@@ -243,10 +249,9 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
     accepted = {
         row.pk: r.provider_message_id for row, r in zip(rows, results, strict=True) if r.outcome == Outcome.ACCEPTED
     }
+    fields = ["outcome", "http_status", "error_code", "detail", "provider_message_id", "finished_at"]
     with transaction.atomic():
-        OutboxAttempt.objects.bulk_update(
-            attempts, ["outcome", "http_status", "error_code", "detail", "provider_message_id", "finished_at"]
-        )
+        update_from_values(OutboxAttempt, {a.pk: [getattr(a, f) for f in fields] for a in attempts}, fields)
         if accepted:
             tally.sent += _record_accepted(accepted, finished)
         for row, attempt, result in zip(rows, attempts, results, strict=True):
@@ -257,10 +262,13 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
 def _record_accepted(accepted: dict[int, str], now: Any) -> int:
     """The common answer for a whole chunk in two statements: keep each provider id
     (even where a webhook already moved the row further), then sending/unknown -> sent."""
-    message_ids = Case(
-        *[When(pk=pk, then=Value(mid)) for pk, mid in accepted.items()], default=F("provider_message_id")
+    update_from_values(
+        OutboxMessage,
+        {pk: (mid,) for pk, mid in accepted.items()},
+        ["provider_message_id"],
+        where="t.provider_message_id = %s",
+        where_params=[""],
     )
-    OutboxMessage.objects.filter(pk__in=accepted, provider_message_id="").update(provider_message_id=message_ids)
     OutboxMessage.objects.filter(pk__in=accepted, status__in=TRANSITIONS[Status.SENT]).update(
         status=Status.SENT, status_at=now, sent_at=now, leased_until=None
     )
@@ -352,6 +360,7 @@ def dispatch_until_idle(*, owner: str = "worker", max_batches: int = 1000) -> Ta
     """Reap, settle unknowns, then send batch after batch until nothing is due."""
     total = Tally()
     reap()
+    webhook_apply_all()  # stored statuses first: they settle "unknown" rows
     settle_unknown()
     for _ in range(max_batches):
         if connection.vendor == "sqlite":

@@ -251,28 +251,60 @@ class WebhookEvent(models.Model):
         return f"{self.provider_message_id} {self.status}"
 
 
+class InboxState(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    DONE = "done", _("Done")
+
+
 class InboundMessage(models.Model):
-    """A reply from a participant: STOP/BERHENTI opts out; others wait for the inbox."""
+    """A reply from a participant (WhatsApp or SMS), matched to participants by number.
+    Keywords (inbox/keywords.py) act on it; the rest waits in the staff inbox
+    (messaging/inbox/), where it is answered, assigned and marked done."""
 
     ACCESS = Rule(
         coordinator="participant__coordinator",
         participant="participant",
-        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view", "reply", "assign", "done", "reopen"})},
     )
 
     provider_message_id = models.CharField(max_length=128, unique=True)
-    from_number = models.CharField(max_length=20)
+    from_number = models.CharField(_("from"), max_length=20)
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "participants.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WHATSAPP)
-    text = models.TextField(blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WHATSAPP)
+    text = models.TextField(_("text"), blank=True)
     payload = models.JSONField(default=dict)
-    received_at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=20, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    # What the keywords did: opt_out, opt_in, answered (an automatic reply), stored.
+    action = models.CharField(_("action"), max_length=20, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=InboxState.choices, default=InboxState.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-id"]
+        indexes = [
+            # The inbox: open conversations newest first; a number's thread.
+            models.Index(fields=["state", "-id"], name="inbound_state"),
+            models.Index(fields=["from_number", "-id"], name="inbound_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_number}: {self.text[:30]}"
@@ -296,3 +328,9 @@ class DevMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_number} {self.template}"
+
+
+# Models of the inbox and of the effect measurement live in their packages; imported
+# here so Django registers them with the app.
+from .effect.models import ControlShare  # noqa: E402, F401
+from .inbox.models import ReplyKeyword  # noqa: E402, F401

@@ -18,6 +18,7 @@ from lindung.billing.models import Bill
 from lindung.core import access
 from lindung.participants.models import Participant
 
+from .effect.holdout import CONTROL_REASON, held_out
 from .models import Channel, OutboxMessage, Status
 
 logger = logging.getLogger(__name__)
@@ -72,12 +73,20 @@ class NewMessage:
     sender: str = ""
 
 
-def outbox_enqueue(*, actor: User | None, messages: Iterable[NewMessage], source: str = "") -> int:
+def outbox_enqueue(
+    *, actor: User | None, messages: Iterable[NewMessage], source: str = "", control_percent: int = 0
+) -> int:
     """Write outbox rows (one per participant, bill, stage and channel: a second write of
-    the same one is ignored) and kick the dispatcher after commit. How many were new."""
+    the same one is ignored) and kick the dispatcher after commit. How many were new.
+
+    ``control_percent``: hold back that share of participants as the control group of
+    ``source`` (effect/holdout.py). Their rows are written too, already ``skipped`` with
+    reason "control", so the effect report knows whom it compares with. A campaign
+    passes ``ControlShare.on(planning day)`` (or its own share)."""
     principal = access.principal_of(actor)
     rows = []
     for m in messages:
+        control = held_out(m.participant_id, source, control_percent)
         row = OutboxMessage(
             participant_id=m.participant_id,
             bill_id=m.bill_id,
@@ -90,6 +99,8 @@ def outbox_enqueue(*, actor: User | None, messages: Iterable[NewMessage], source
             params=list(m.params),
             body=m.body,
             sender=m.sender,
+            status=Status.SKIPPED if control else Status.QUEUED,
+            skip_reason=CONTROL_REASON if control else "",
         )
         rows.append(row)
     if principal.kind != access.Kind.SYSTEM:

@@ -23,7 +23,8 @@ def _keep_consent(event: Event) -> None:
             at=timezone.now(),
             method=str(event.facts.get("method") or "")[:30],
             recorded_by_id=event.actor_id,
-            evidence="participant record",
+            # A STOP/MULAI reply names the message it came from; the form names nothing.
+            evidence=str(event.facts.get("evidence") or "participant record"),
         )
         for participant_id in event.participant_ids
     )

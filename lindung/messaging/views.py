@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from lindung.core.permissions import admin_required, public
 
-from .selectors import dev_messages_for
+from .devsim.views import dev_provider_in_use
+from .selectors import dev_messages_for, outbox_statuses
 from .webhooks import signature_valid, webhook_ingest
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,16 @@ logger = logging.getLogger(__name__)
 @admin_required
 def dev_outbox(request: HttpRequest) -> HttpResponse:
     """The development provider's messages: `make run` shows the whole loop here."""
-    return render(request, "messaging/dev_outbox.html", {"messages_sent": dev_messages_for(request.user)})
+    sent = list(dev_messages_for(request.user))
+    rows = outbox_statuses(sent)
+    return render(
+        request,
+        "messaging/dev_outbox.html",
+        {
+            "messages_sent": [(m, rows.get(m.outbox_id or 0)) for m in sent],
+            "simulate": dev_provider_in_use(),
+        },
+    )
 
 
 @public

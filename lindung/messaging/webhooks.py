@@ -2,33 +2,24 @@
 and inbound replies.
 
 Every status callback is stored raw under a unique (message id, status, timestamp), so
-a duplicate delivery is kept once. It is applied in the same request (one conditional
-UPDATE: cheap) and the apply is idempotent anyway: statuses only move forward. A status
-finds its outbox row by ``biz_opaque_callback_data`` (the row id we sent), else by the
-provider's message id; a status for a message we do not know is stored and ignored.
+a duplicate delivery is kept once, and the request answers; webhook_apply.py applies the
+stored callbacks in batches after commit (inline in tests, a thread in `make run`, Celery
+in production), forward only, each exactly once. Replies go to the inbox's receiver.
 """
 
 import hashlib
 import hmac
 import json
 import logging
-import re
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from lindung.participants.models import Participant
-
-from .consent import consent_withdraw
-from .models import Channel, InboundMessage, OutboxMessage, Status, WebhookEvent
-from .outbox import move, outbox_fallback_sms
-from .providers import PERMANENT_CODES
+from . import webhook_apply
+from .inbox.receive import inbound_receive
+from .models import Channel, InboundMessage, WebhookEvent
 
 logger = logging.getLogger(__name__)
-
-FORWARD = {"sent": Status.SENT, "delivered": Status.DELIVERED, "read": Status.READ, "failed": Status.FAILED}
-STOP_WORDS = frozenset({"STOP", "BERHENTI", "UNSUBSCRIBE", "STOP ALL"})
 
 
 def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
@@ -41,21 +32,36 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
 
 
 def webhook_ingest(raw: bytes) -> dict[str, int]:
-    """Store and apply one verified webhook body, in one transaction (one commit per
-    callback: Meta retries whatever we fail to answer 200); what it held."""
-    payload = json.loads(raw)
-    with transaction.atomic():
-        return _ingest(payload)
+    """Store one verified webhook body and have its statuses applied after commit; what
+    it held. The whole body is read before anything is written, so a malformed one
+    stores nothing (400, and Meta retries). Statuses go in one INSERT (no transaction of
+    our own around a single statement: two round trips fewer per callback); each reply
+    is kept in its own transaction. A retry after a partial failure repeats nothing:
+    statuses and replies are unique by their ids."""
+    statuses, messages = _parse(json.loads(raw))
+    if statuses:
+        # Stored raw (a duplicate is ignored by the unique key) and applied in batches
+        # after commit (webhook_apply.py).
+        if len(statuses) == 1:
+            WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
+            webhook_apply.after_store()
+        else:
+            with transaction.atomic():
+                WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
+                webhook_apply.after_store()
+    for message in messages:
+        reply_receive(message)
+    return {"statuses": len(statuses), "replies": len(messages)}
 
 
-def _ingest(payload: dict[str, Any]) -> dict[str, int]:
-    counts = {"statuses": 0, "replies": 0}
-    stored: list[WebhookEvent] = []
+def _parse(payload: dict[str, Any]) -> tuple[list[WebhookEvent], list[dict[str, Any]]]:
+    statuses: list[WebhookEvent] = []
+    messages: list[dict[str, Any]] = []
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
             value = change.get("value") or {}
             for item in value.get("statuses") or []:
-                stored.append(
+                statuses.append(
                     WebhookEvent(
                         provider_message_id=str(item.get("id", ""))[:128],
                         status=str(item.get("status", ""))[:20],
@@ -64,102 +70,23 @@ def _ingest(payload: dict[str, Any]) -> dict[str, int]:
                         payload=item,
                     )
                 )
-            for message in value.get("messages") or []:
-                reply_receive(message)
-                counts["replies"] += 1
-    if stored:
-        WebhookEvent.objects.bulk_create(stored, ignore_conflicts=True)
-        counts["statuses"] = webhook_process_pending(
-            keys=[(e.provider_message_id, e.status, e.timestamp) for e in stored]
-        )
-    return counts
+            messages.extend(m for m in value.get("messages") or [] if isinstance(m, dict))
+    return statuses, messages
 
 
-def webhook_process_pending(*, keys: list[tuple[str, str, int]] | None = None, limit: int = 1000) -> int:
-    """Apply stored, unprocessed status events (those of one request, or any left over
-    by a crash). Each is claimed by a conditional UPDATE, so it is applied once."""
-    events = WebhookEvent.objects.filter(processed_at__isnull=True)
-    if keys is not None:
-        ids = {k[0] for k in keys}
-        events = events.filter(provider_message_id__in=ids)
-    applied = 0
-    for event in events.order_by("timestamp", "id")[:limit]:
-        now = timezone.now()
-        if not WebhookEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(processed_at=now):
-            continue
-        outcome = status_apply(event)
-        WebhookEvent.objects.filter(pk=event.pk).update(outcome=outcome)
-        applied += 1
-    return applied
-
-
-def _row_for(event: WebhookEvent) -> OutboxMessage | None:
-    if event.callback_data.isdigit():
-        row = OutboxMessage.objects.filter(pk=int(event.callback_data)).first()
-        if row is not None and row.provider_message_id in ("", event.provider_message_id):
-            return row
-    if event.provider_message_id:
-        return OutboxMessage.objects.filter(provider_message_id=event.provider_message_id).first()
-    return None
-
-
-def status_apply(event: WebhookEvent) -> str:
-    """Move the row forward to the reported status; what happened, for the record."""
-    target = FORWARD.get(event.status)
-    row = _row_for(event)
-    if row is None:
-        return "unknown_message"
-    if target is None:
-        return "unknown_status"
-    if not row.provider_message_id:
-        OutboxMessage.objects.filter(pk=row.pk, provider_message_id="").update(
-            provider_message_id=event.provider_message_id
-        )
-    fields: dict[str, Any] = {}
-    errors = event.payload.get("errors") or []
-    code = str(errors[0].get("code", "")) if errors else ""
-    if target == Status.FAILED:
-        fields = {"error_code": code[:20], "error_detail": json.dumps(errors)[:2000]}
-    if not move(row.pk, target, **fields):
-        return "stale"  # already further along (or not in a state this status follows)
-    if target == Status.FAILED and code.isdigit() and int(code) in PERMANENT_CODES:
-        outbox_fallback_sms(row, code)
-    return "applied"
-
-
-def reply_receive(message: dict[str, Any]) -> InboundMessage | None:
-    """An inbound message: kept once (by its id); STOP/BERHENTI withdraws consent on
-    every channel for every participant with that number; other replies wait for the
-    coordinators' inbox."""
-    message_id = str(message.get("id", ""))[:128]
-    number = "+" + str(message.get("from", "")).lstrip("+")
-    text = str((message.get("text") or {}).get("body", ""))
-    with transaction.atomic():
-        inbound, created = InboundMessage.objects.get_or_create(
-            provider_message_id=message_id,
-            defaults={"from_number": number[:20], "channel": Channel.WHATSAPP, "text": text, "payload": message},
-        )
-        if not created:
-            return inbound
-        participants = list(Participant.objects.filter(phone=number).order_by("pk"))
-        if participants:
-            inbound.participant = participants[0]
-        if _is_stop(text):
-            for participant in participants:
-                consent_withdraw(
-                    actor=None,
-                    participant=participant,
-                    method="reply_stop",
-                    evidence=f"WhatsApp reply {message_id}: {text[:200]}",
-                )
-            inbound.action = "opt_out"
-        else:
-            inbound.action = "stored"
-        inbound.save(update_fields=["participant", "action"])
-    if inbound.action == "opt_out":
-        logger.info("opt-out by reply from %s (%s participants)", number, len(participants))
-    return inbound
-
-
-def _is_stop(text: str) -> bool:
-    return re.sub(r"[^A-Z ]", "", text.upper()).strip() in STOP_WORDS
+def reply_receive(message: dict[str, Any]) -> InboundMessage:
+    """An inbound WhatsApp message: its text (typed, or a quick-reply button's) goes to
+    the inbox's receiver (inbox/receive.py: matching, keywords, automatic answers)."""
+    text = (
+        (message.get("text") or {}).get("body")
+        or (message.get("button") or {}).get("text")
+        or ((message.get("interactive") or {}).get("button_reply") or {}).get("title")
+        or ""
+    )
+    return inbound_receive(
+        channel=Channel.WHATSAPP,
+        message_id=str(message.get("id", "")),
+        from_number=str(message.get("from", "")),
+        text=str(text),
+        payload=message,
+    )

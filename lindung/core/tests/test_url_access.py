@@ -39,6 +39,7 @@ from lindung.contributions.models import ContributionRule
 from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
 from lindung.jobs.models import Job
+from lindung.messaging.models import DevMessage, InboundMessage
 from lindung.participants.models import FamilyMember, IdentityDocument
 
 pytestmark = pytest.mark.django_db
@@ -121,9 +122,14 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         claim=claim, kind="ktp", original_name="ktp.pdf", content_type="application/pdf", size=4, uploaded_by=coord_a
     )
     claim_document.file.save("ktp.pdf", ContentFile(b"%PDF"), save=True)
+    inbound = InboundMessage.objects.create(
+        provider_message_id="url-access", from_number="+6281200000001", participant=participant, text="halo"
+    )
+    dev = DevMessage.objects.create(channel="whatsapp", to_number="+6281200000001", provider_message_id="dev.url")
     ids = {
         "claim_pk": claim.pk,
         "document_pk": claim_document.pk,
+        "inbound_pk": inbound.pk,
         "pk": participant.pk,
         "participant_pk": participant.pk,
         "doc_pk": document.pk,
@@ -146,7 +152,14 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "accounts:user_": coord_a.pk,
         "billing:bill_run_detail": job.pk,
     }
-    extra = {"code": "14.03.01", "token": "no-such-token", "spec_key": "participants", "fmt": "csv", "key": "district"}
+    extra = {
+        "code": "14.03.01",
+        "token": "no-such-token",
+        "spec_key": "participants",
+        "fmt": "csv",
+        "key": "district",
+        "dev_pk": dev.pk,
+    }
     return {
         "principals": {
             "anonymous": None,

@@ -23,6 +23,17 @@ class CloudProvider:
 
     @staticmethod
     def body(message: Outgoing) -> dict[str, Any]:
+        if not message.template and message.body:
+            # Free text: only inside the 24-hour window after the participant wrote
+            # (inbox answers); reminders always name an approved template.
+            return {
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": message.to.lstrip("+"),
+                "type": "text",
+                "text": {"preview_url": False, "body": message.body[:4096]},
+                "biz_opaque_callback_data": str(message.outbox_id),
+            }
         template: dict[str, Any] = {"name": message.template, "language": {"code": message.language}}
         if message.params:
             template["components"] = [
