@@ -296,3 +296,14 @@ class DevMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_number} {self.template}"
+
+
+# Templates, segments, the policy and campaigns live in their own module.
+from .campaign_models import (  # noqa: E402, F401
+    Approval,
+    Campaign,
+    CampaignStatus,
+    MessageTemplate,
+    ReminderStage,
+    Segment,
+)
