@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, F, QuerySet, Value
 from django.utils import timezone
 
 from lindung.billing.models import Bill
@@ -43,7 +43,7 @@ def _insert(campaign: Campaign, select_sql: str, select_params: tuple[Any, ...])
         f"SELECT t.pid, t.bid, %s, %s, "
         f"CAST(t.pid AS TEXT) || ':' || COALESCE(CAST(t.bid AS TEXT), '-') || ':' || %s || ':' || %s, "
         f"%s, %s, %s, {empty_list}, '', '', '', 'queued', 0, '', '', '', '', '', %s "
-        f"FROM ({select_sql}) t ON CONFLICT (dedupe_key) DO NOTHING"
+        f"FROM ({select_sql}) t WHERE true ON CONFLICT (dedupe_key) DO NOTHING"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     row = (stage, channel, stage, channel, campaign.source, campaign.template.whatsapp_name, campaign.language, "[]")
@@ -62,8 +62,9 @@ def plan_segment(campaign: Campaign) -> int:
     assert campaign.segment is not None
     principal = access.principal_of(campaign.created_by)
     members = segment_queryset(principal, campaign.segment.criteria).order_by()
-    sql, params = _as_select(members.values("pk"))
-    return _insert(campaign, f"SELECT s.id AS pid, NULL AS bid FROM ({sql}) s", params)  # noqa: S608 (Django-built SQL, params apart)
+    return _insert(
+        campaign, *_as_select(members.annotate(pid=F("pk"), bid=Value(None, BigIntegerField())).values("pid", "bid"))
+    )
 
 
 def policy_bills(campaign: Campaign) -> QuerySet[Bill]:
@@ -76,8 +77,8 @@ def policy_bills(campaign: Campaign) -> QuerySet[Bill]:
 
 
 def plan_policy(campaign: Campaign) -> int:
-    sql, params = _as_select(policy_bills(campaign).values("participant_id", "pk"))
-    return _insert(campaign, f"SELECT b.participant_id AS pid, b.id AS bid FROM ({sql}) b", params)  # noqa: S608 (Django-built SQL)
+    bills = policy_bills(campaign).annotate(pid=F("participant_id"), bid=F("pk")).values("pid", "bid")
+    return _insert(campaign, *_as_select(bills))
 
 
 def campaign_plan(campaign: Campaign) -> int:

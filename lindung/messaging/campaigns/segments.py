@@ -62,7 +62,7 @@ def segment_queryset(principal: access.Principal, criteria: Mapping[str, Any]) -
             q &= Q(**{lookup: int(c[key])})
     if "region" in c:
         code = str(c["region"])
-        q &= Q(district_id=code) if len(code) >= 8 else Q(district_id__startswith=code + ".")
+        q &= Q(district_id=code) if len(code) >= 8 else Q(district__code__startswith=code + ".")
     for key, column in (("group", "community_group_id"), ("coordinator", "coordinator_id")):
         if key in c:
             q &= Q(**{column: int(c[key])})

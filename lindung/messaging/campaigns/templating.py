@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Min
+from django.db.models import Count, F, Min, Sum
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from lindung.billing.models import Bill, ParticipantArrears, PaymentMethod
+from lindung.billing.models import Bill, PaymentMethod
 from lindung.core.money import rupiah
 from lindung.core.phones import format_national
 from lindung.participants.models import Participant
@@ -94,25 +94,31 @@ def values_for(
     people = list(participants)
     ids = [p.pk for p in people]
     bills = bills or {}
-    arrears = {a.participant_id: a for a in ParticipantArrears.objects.filter(participant_id__in=ids)}
-    oldest_due = dict(
-        Bill.objects.filter(participant_id__in=ids, settled_on__isnull=True)
+    # Live from the open bills of this batch (a hundred people): exact at send time,
+    # where the arrears table holds the figures of its nightly day.
+    today = timezone.localdate()
+    open_bills = Bill.objects.filter(participant_id__in=ids, settled_on__isnull=True)
+    owed = {
+        row["participant_id"]: row
+        for row in open_bills.filter(due_date__lt=today)
         .values("participant_id")
-        .annotate(due=Min("due_date"))
-        .values_list("participant_id", "due")
+        .annotate(months=Count("id"), amount=Sum(F("amount") - F("paid_amount")))
+    }
+    oldest_due = dict(
+        open_bills.values("participant_id").annotate(due=Min("due_date")).values_list("participant_id", "due")
     )
     methods = ", ".join(PaymentMethod.objects.filter(is_active=True).order_by("name").values_list("name", flat=True))
     link = self_service_link()
     values: dict[int, dict[str, str]] = {}
     for p in people:
-        owed = arrears.get(p.pk)
+        late = owed.get(p.pk, {"months": 0, "amount": 0})
         bill = bills.get(p.pk)
-        amount = (bill.amount - bill.paid_amount) if bill is not None else (owed.amount_owed if owed else 0)
+        amount = (bill.amount - bill.paid_amount) if bill is not None else int(late["amount"] or 0)
         coordinator = p.coordinator
         values[p.pk] = {
             "name": p.full_name,
             "amount_due": rupiah(amount) if amount > 0 else "",
-            "months_late": str(owed.months_owed) if owed and owed.months_owed else "",
+            "months_late": str(late["months"]) if late["months"] else "",
             "due_date": _day(bill.due_date if bill is not None else oldest_due.get(p.pk), language),
             "payment_options": methods,
             "coordinator_name": (coordinator.get_full_name() or coordinator.username) if coordinator else "",
