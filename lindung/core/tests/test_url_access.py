@@ -38,6 +38,8 @@ from lindung.contributions.models import ContributionRule
 from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
 from lindung.jobs.models import Job
+from lindung.messaging.campaign_models import MessageTemplate
+from lindung.messaging.campaigns.services import campaign_create, segment_save
 from lindung.participants.models import FamilyMember, IdentityDocument
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,9 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     membership = UserFactory(role=Role.OFFICER)
     membership.duties.add(Duty.objects.get(code="membership"))
     claim = claim_draft(actor=coord_a, participant=participant, program="jht", facts={"jht_reason": "age_56"})
+    template = MessageTemplate.objects.order_by("pk").first()
+    segment = segment_save(actor=coord_a, name="Telat", criteria={"standing": "late"})
+    campaign = campaign_create(actor=coord_a, name="Juni", template=template, segment=segment)
     ids = {
         "claim_pk": claim.pk,
         "pk": participant.pk,
@@ -132,6 +137,10 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "jobs:": job.pk,
         "participants:import_": preview.pk,
         "api:payment-": payment.pk,
+        "messaging:campaign_": campaign.pk,
+        "messaging:segment_": segment.pk,
+        "api:campaign-": campaign.pk,
+        "api:segment-": segment.pk,
     }
     shared = {
         "contacts:": ContactFactory().pk,
@@ -139,6 +148,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "contributions:rule_": ContributionRule.objects.order_by("pk").values_list("pk", flat=True).first(),
         "accounts:user_": coord_a.pk,
         "billing:bill_run_detail": job.pk,
+        "messaging:template_": template.pk,
+        "api:message-template-": template.pk,
     }
     extra = {"code": "14.03.01", "token": "no-such-token", "spec_key": "participants", "fmt": "csv", "key": "district"}
     return {

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import BigIntegerField, F, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from lindung.billing.models import Bill
@@ -63,7 +64,8 @@ def plan_segment(campaign: Campaign) -> int:
     principal = access.principal_of(campaign.created_by)
     members = segment_queryset(principal, campaign.segment.criteria).order_by()
     return _insert(
-        campaign, *_as_select(members.annotate(pid=F("pk"), bid=Value(None, BigIntegerField())).values("pid", "bid"))
+        campaign,
+        *_as_select(members.annotate(pid=F("pk"), bid=Cast(Value(None), BigIntegerField())).values("pid", "bid")),
     )
 
 
