@@ -20,6 +20,7 @@ from lindung.participants.models import Participant
 
 from ..campaign_models import Campaign, MessageTemplate, ReminderStage, Segment
 from . import services
+from .clock import ensure_ticker
 from .forms import CampaignForm, PreviewForm, SegmentForm, TemplateForm, TestSendForm
 from .segments import segment_count, segment_sample
 from .states import campaign_states
@@ -39,6 +40,7 @@ def _principal(request: HttpRequest) -> access.Principal:
 
 @staff_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
+    ensure_ticker()  # make run only: scheduled campaigns and the policy without beat
     campaigns = access.scope(_principal(request), Campaign.objects.select_related("template", "segment"))[:100]
     return render(request, "messaging/campaign_list.html", {"campaigns": campaigns})
 

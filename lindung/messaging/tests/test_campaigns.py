@@ -1,9 +1,11 @@
 """Templates, segments, campaigns and the reminder policy (MSG-1..4)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from lindung.billing.models import Bill
@@ -13,6 +15,7 @@ from lindung.billing.tests.factories import cash_method
 from lindung.core import access
 from lindung.messaging.campaign_models import Campaign, CampaignStatus, ReminderStage
 from lindung.messaging.campaigns import sendtime
+from lindung.messaging.campaigns.clock import campaigns_tick
 from lindung.messaging.campaigns.planning import campaign_plan
 from lindung.messaging.campaigns.policy import policy_run
 from lindung.messaging.campaigns.segments import segment_count, segment_sample
@@ -295,3 +298,34 @@ def test_the_policy_run_makes_one_campaign_per_stage_and_due_date_and_is_idempot
     row = OutboxMessage.objects.get()
     assert (row.bill_id, row.stage, row.source) == (late.pk, "due+3", campaign.source)
     assert len(provider.sent) == 1 and "Rp 16.800" in provider.sent[0].body
+
+
+def test_the_clock_starts_a_scheduled_campaign_when_its_time_comes(admin, coord, settings):
+    provider = use_scripted(settings)
+    late_consenting(coord)
+    rebuild()
+    later = timezone.now() + datetime.timedelta(hours=1)
+    campaign = campaign_create(
+        actor=admin, name="Nanti", template=a_template(admin), segment=late_segment(admin), scheduled_for=later
+    )
+    assert campaign.status == CampaignStatus.SCHEDULED
+    assert campaigns_tick() == 0
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_for=timezone.now())
+    assert campaigns_tick() == 1
+    dispatch_until_idle()
+    campaigns_tick()
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.COMPLETED and len(provider.sent) == 1
+
+
+def test_the_policy_command_runs_for_a_given_day(coord, settings):
+    use_scripted(settings)
+    out = io.StringIO()
+    call_command("run_reminder_policy", "--day", "2026-03-20", stdout=out)
+    assert out.getvalue().strip() == "5 campaigns, 0 messages"
+    assert set(Campaign.objects.values_list("due_date", flat=True)) == {
+        datetime.date(2026, 3, 25),
+        datetime.date(2026, 3, 20),
+        datetime.date(2026, 3, 17),
+        datetime.date(2026, 3, 10),
+        datetime.date(2026, 2, 18),
+    }
