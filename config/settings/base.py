@@ -305,4 +305,11 @@ LINDUNG_MESSAGING = {
     # it) waits this long for a status webhook before it may be sent again.
     "UNKNOWN_GRACE_SECONDS": env.int("MESSAGING_UNKNOWN_GRACE_SECONDS", default=900),
     "WEBHOOK_MAX_BYTES": 1_000_000,
+    # Campaigns (messaging/campaigns): no message between these local hours (start, end)
+    # in the recipient's own time zone; (0, 0) turns quiet hours off.
+    "QUIET_HOURS": (env.int("MESSAGING_QUIET_START", default=21), env.int("MESSAGING_QUIET_END", default=8)),
+    # {self_service_link}: the URL name of the participant's own page and this site's
+    # address. Until a URL of that name exists, messages using the variable are skipped.
+    "SELF_SERVICE_URL_NAME": env("MESSAGING_SELF_SERVICE_URL_NAME", default="selfservice:home"),
+    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
 }
