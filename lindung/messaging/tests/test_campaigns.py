@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from lindung.billing.models import Bill
@@ -31,7 +32,7 @@ from lindung.messaging.campaigns.services import (
     template_preview,
     template_save,
 )
-from lindung.messaging.campaigns.templating import check_text, variables_in
+from lindung.messaging.campaigns.templating import check_text, self_service_link, variables_in
 from lindung.messaging.campaigns.timezones import WIB, WIT, WITA, zone_of
 from lindung.messaging.consent import consent_withdraw
 from lindung.messaging.dispatch import dispatch_until_idle
@@ -329,3 +330,11 @@ def test_the_policy_command_runs_for_a_given_day(coord, settings):
         datetime.date(2026, 3, 10),
         datetime.date(2026, 2, 18),
     }
+
+
+def test_the_self_service_link_resolves_only_when_the_page_exists(settings):
+    config = {**settings.LINDUNG_MESSAGING, "SITE_URL": "https://lindung.example/"}
+    settings.LINDUNG_MESSAGING = {**config, "SELF_SERVICE_URL_NAME": "no-such-app:home"}
+    assert self_service_link() == ""
+    settings.LINDUNG_MESSAGING = {**config, "SELF_SERVICE_URL_NAME": "accounts:profile"}
+    assert self_service_link() == "https://lindung.example" + reverse("accounts:profile")
