@@ -2,6 +2,7 @@
 guarded through core.access; campaign status changes go through campaigns/states.py."""
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import User
 from lindung.core import access
 from lindung.core.phones import normalize_mobile
-from lindung.participants.models import Participant
+from lindung.participants.models import Category, Participant
+from lindung.participants.models import Status as ParticipantStatus
 
 from ..campaign_models import Campaign, CampaignStatus, MessageTemplate, Segment
 from ..models import OutboxMessage, SourcePause, Status
@@ -65,20 +67,38 @@ def template_preview(
     return fill(template.text(language), values)
 
 
+NUMBERS = ("months_min", "months_max", "owed_min", "owed_max", "group", "coordinator", "quiet_days")
+CHOICES: dict[str, frozenset[str]] = {
+    "standing": frozenset({"late", "current"}),
+    "consent": frozenset({"given", "not_given"}),
+    "category": frozenset(Category.values),
+    "status": frozenset(ParticipantStatus.values),
+}
+REGION = re.compile(r"\d{2}(\.\d{2}){0,2}")
+
+
 def clean_criteria(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Only known keys with a value; numbers as numbers."""
+    """Only known keys with a value; numbers as numbers; a value that cannot be asked
+    (a word where a number goes, an unknown standing, a region that is no code) is
+    refused by name rather than ignored."""
     criteria: dict[str, Any] = {}
     for key in KEYS:
         value = data.get(key)
         if value in (None, "", []):
             continue
-        if key in ("months_min", "months_max", "owed_min", "owed_max", "group", "coordinator", "quiet_days"):
-            try:
-                value = int(str(value))
-            except (TypeError, ValueError) as exc:
-                raise ValidationError({key: _("Enter a whole number.")}) from exc
-            if value < 0:
-                raise ValidationError({key: _("Enter zero or more.")})
+        if key in NUMBERS:
+            if isinstance(value, bool) or not str(value).strip().isdigit():
+                raise ValidationError({key: _("Enter a whole number, zero or more.")})
+            value = int(str(value).strip())
+            if value > 10**15:
+                raise ValidationError({key: _("This number is too large.")})
+        elif key in CHOICES:
+            if not isinstance(value, str) or value not in CHOICES[key]:
+                raise ValidationError(
+                    {key: _("Choose one of: %(options)s.") % {"options": ", ".join(sorted(CHOICES[key]))}}
+                )
+        elif key == "region" and not (isinstance(value, str) and REGION.fullmatch(value)):
+            raise ValidationError({key: _("Write a region code such as 14, 14.03 or 14.03.01.")})
         criteria[key] = value
     return criteria
 

@@ -29,6 +29,7 @@ from lindung.messaging.campaigns.services import (
     campaign_resume,
     campaign_settle,
     campaign_test_send,
+    segment_save,
     template_preview,
     template_save,
 )
@@ -338,3 +339,20 @@ def test_the_self_service_link_resolves_only_when_the_page_exists(settings):
     assert self_service_link() == ""
     settings.LINDUNG_MESSAGING = {**config, "SELF_SERVICE_URL_NAME": "accounts:profile"}
     assert self_service_link() == "https://lindung.example" + reverse("accounts:profile")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        ({"months_min": "tiga"}, "months_min"),
+        ({"months_min": -1}, "months_min"),
+        ({"standing": "sometimes"}, "standing"),
+        ({"category": {"x": 1}}, "category"),
+        ({"region": "Riau"}, "region"),
+        ({"region": "14\x00"}, "region"),
+    ],
+)
+def test_a_criterion_that_cannot_be_asked_is_refused_by_name(admin, criteria, field):
+    with pytest.raises(ValidationError) as error:
+        segment_save(actor=admin, name="x", criteria=criteria)
+    assert field in error.value.message_dict
