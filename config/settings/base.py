@@ -312,4 +312,11 @@ LINDUNG_MESSAGING = {
     # The approved WhatsApp template that carries a staff answer once the 24-hour window
     # has closed (its one body parameter is the answer).
     "REPLY_TEMPLATE": {"name": env("WHATSAPP_REPLY_TEMPLATE", default="lindung_balasan"), "language": "id"},
+    # Campaigns (messaging/campaigns): no message between these local hours (start, end)
+    # in the recipient's own time zone; (0, 0) turns quiet hours off.
+    "QUIET_HOURS": (env.int("MESSAGING_QUIET_START", default=21), env.int("MESSAGING_QUIET_END", default=8)),
+    # {self_service_link}: the URL name of the participant's own page and this site's
+    # address. Until a URL of that name exists, messages using the variable are skipped.
+    "SELF_SERVICE_URL_NAME": env("MESSAGING_SELF_SERVICE_URL_NAME", default="selfservice:home"),
+    "SITE_URL": env("SITE_URL", default="http://127.0.0.1:8000"),
 }

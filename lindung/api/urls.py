@@ -9,11 +9,15 @@ from .billing import ParticipantBillsView, PaymentViewSet
 from .calculator import CalculatorView
 from .claims import ClaimCheckView
 from .docs import ApiDocsView
+from .messaging import CampaignViewSet, MessageTemplateViewSet, ParticipantMessagesView, SegmentViewSet
 from .views import ParticipantViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register("participants", ParticipantViewSet, basename="participant")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("message-templates", MessageTemplateViewSet, basename="message-template")
+router.register("segments", SegmentViewSet, basename="segment")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,5 +27,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calculator/", CalculatorView.as_view(), name="calculator"),
     path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),
     path("participants/<int:pk>/claim-check/", ClaimCheckView.as_view(), name="participant-claim-check"),
+    path("participants/<int:pk>/messages/", ParticipantMessagesView.as_view(), name="participant-messages"),
     *router.urls,
 ]

@@ -7,5 +7,6 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import subscribers, tasks  # noqa: F401 (tasks registers the Celery task)
+        from .campaigns import clock  # noqa: F401 (the campaigns' Celery tasks)
 
         subscribers.register()

@@ -37,6 +37,7 @@ from lindung.core import events
 from lindung.core.phones import normalize_mobile
 
 from .bulk import update_from_values
+from .campaigns.sendtime import prepare as prepare_campaign_rows
 from .consent import participants_who_may_be_messaged
 from .inbox.receive import REPLY_STAGE
 from .limits import sender_pause, take
@@ -332,7 +333,14 @@ def dispatch_batch(*, owner: str = "worker", batch: int | None = None) -> Tally:
     token = rows[0].lease_owner
     ready: dict[str, list[OutboxMessage]] = defaultdict(list)
     reasons = _skip_reasons(rows)
+    # Campaign rows: quiet hours, paid since planning, texts filled (campaigns/sendtime.py).
+    campaign = prepare_campaign_rows([r for r in rows if r.pk not in reasons], timezone.now())
+    reasons.update(campaign.skips)
     for row in rows:
+        if row.pk in campaign.defer:
+            move(row.pk, Status.QUEUED, lease=token, not_before=campaign.defer[row.pk])
+            tally.waiting += 1
+            continue
         reason = reasons.get(row.pk, "")
         if reason:
             if move(row.pk, Status.SKIPPED, lease=token, skip_reason=reason):

@@ -334,3 +334,13 @@ class DevMessage(models.Model):
 # here so Django registers them with the app.
 from .effect.models import ControlShare  # noqa: E402, F401
 from .inbox.models import ReplyKeyword  # noqa: E402, F401
+
+# Templates, segments, the policy and campaigns live in their own module.
+from .campaign_models import (  # noqa: E402, F401
+    Approval,
+    Campaign,
+    CampaignStatus,
+    MessageTemplate,
+    ReminderStage,
+    Segment,
+)

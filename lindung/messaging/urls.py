@@ -5,6 +5,7 @@ from .devsim import views as devsim_views
 from .effect import views as effect_views
 from .inbox import sms_webhook
 from .inbox import views as inbox_views
+from .campaigns.urls import urlpatterns as campaign_urls
 
 app_name = "messaging"
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("inbox/<int:inbound_pk>/assign/", inbox_views.assign, name="inbox_assign"),
     path("inbox/<int:inbound_pk>/move/", inbox_views.move, name="inbox_move"),
     path("effect/", effect_views.effect, name="effect"),
+    *campaign_urls,
 ]

@@ -19,6 +19,14 @@ pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "demo-lindung-2026"
 USERS = {"admin": "admin", "coordinator": "koordinator.bengkalis"}
 BUDGET_BYTES = 150 * 1024
+# Pages one step under a menu page (the reminders' own links), walked with the menu.
+SUB_PAGES = (
+    "/messaging/segments/",
+    "/messaging/segments/new/",
+    "/messaging/templates/",
+    "/messaging/campaigns/new/",
+    "/messaging/policy/",
+)
 
 
 @pytest.fixture
@@ -34,6 +42,8 @@ def menu_pages(page: Page) -> list[str]:
         path = urlsplit(href).path
         if path.startswith("/") and path not in seen:
             seen.append(path)
+    if "/messaging/campaigns/" in seen:
+        seen += [p for p in SUB_PAGES if p not in seen]
     return seen
 
 

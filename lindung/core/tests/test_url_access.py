@@ -40,6 +40,8 @@ from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
 from lindung.jobs.models import Job
 from lindung.messaging.models import DevMessage, InboundMessage
+from lindung.messaging.campaign_models import MessageTemplate
+from lindung.messaging.campaigns.services import campaign_create, segment_save
 from lindung.participants.models import FamilyMember, IdentityDocument
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +128,9 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         provider_message_id="url-access", from_number="+6281200000001", participant=participant, text="halo"
     )
     dev = DevMessage.objects.create(channel="whatsapp", to_number="+6281200000001", provider_message_id="dev.url")
+    template = MessageTemplate.objects.order_by("pk").first()
+    segment = segment_save(actor=coord_a, name="Telat", criteria={"standing": "late"})
+    campaign = campaign_create(actor=coord_a, name="Juni", template=template, segment=segment)
     ids = {
         "claim_pk": claim.pk,
         "document_pk": claim_document.pk,
@@ -144,6 +149,10 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "jobs:": job.pk,
         "participants:import_": preview.pk,
         "api:payment-": payment.pk,
+        "messaging:campaign_": campaign.pk,
+        "messaging:segment_": segment.pk,
+        "api:campaign-": campaign.pk,
+        "api:segment-": segment.pk,
     }
     shared = {
         "contacts:": ContactFactory().pk,
@@ -151,6 +160,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "contributions:rule_": ContributionRule.objects.order_by("pk").values_list("pk", flat=True).first(),
         "accounts:user_": coord_a.pk,
         "billing:bill_run_detail": job.pk,
+        "messaging:template_": template.pk,
+        "api:message-template-": template.pk,
     }
     extra = {
         "code": "14.03.01",
