@@ -332,9 +332,6 @@ class DevMessage(models.Model):
 
 # Models of the inbox and of the effect measurement live in their packages; imported
 # here so Django registers them with the app.
-from .effect.models import ControlShare  # noqa: E402, F401
-from .inbox.models import ReplyKeyword  # noqa: E402, F401
-
 # Templates, segments, the policy and campaigns live in their own module.
 from .campaign_models import (  # noqa: E402, F401
     Approval,
@@ -344,3 +341,5 @@ from .campaign_models import (  # noqa: E402, F401
     ReminderStage,
     Segment,
 )
+from .effect.models import ControlShare  # noqa: E402, F401
+from .inbox.models import ReplyKeyword  # noqa: E402, F401

@@ -1,11 +1,11 @@
 from django.urls import path
 
 from . import views
+from .campaigns.urls import urlpatterns as campaign_urls
 from .devsim import views as devsim_views
 from .effect import views as effect_views
 from .inbox import sms_webhook
 from .inbox import views as inbox_views
-from .campaigns.urls import urlpatterns as campaign_urls
 
 app_name = "messaging"
 urlpatterns = [

@@ -39,9 +39,9 @@ from lindung.contributions.models import ContributionRule
 from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
 from lindung.jobs.models import Job
-from lindung.messaging.models import DevMessage, InboundMessage
 from lindung.messaging.campaign_models import MessageTemplate
 from lindung.messaging.campaigns.services import campaign_create, segment_save
+from lindung.messaging.models import DevMessage, InboundMessage
 from lindung.participants.models import FamilyMember, IdentityDocument
 
 pytestmark = pytest.mark.django_db
