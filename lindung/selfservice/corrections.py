@@ -74,9 +74,7 @@ def correction_approve(*, actor: User, correction: CorrectionRequest) -> Correct
     locked = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
     correction_states.check(locked, correction_states.transitions["approve"], access.principal_of(actor))
     participant = Participant.objects.get(pk=correction.participant_id)
-    participant_update(
-        actor=actor, participant=participant, data={correction.field: correction.new_value}
-    )
+    participant_update(actor=actor, participant=participant, data={correction.field: correction.new_value})
 
     def save(row: CorrectionRequest) -> None:
         row.decided_by = actor

@@ -54,9 +54,7 @@ class Submitted(enum.Enum):
 def contribution_preview(*, income: int, programs: list[str], on: datetime.date | None = None) -> Calculation:
     """The monthly contribution for the chosen programs, by the rules in force (the
     contributions calculator: the same figure the live preview and the bill show)."""
-    return contribution_calculate(
-        category=CATEGORY, income=income, programs=programs, month=on or timezone.localdate()
-    )
+    return contribution_calculate(category=CATEGORY, income=income, programs=programs, month=on or timezone.localdate())
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,9 +202,7 @@ def registration_accept(*, actor: User, registration: SelfRegistration, sign_in_
     if registration.contact_consent:
         data["consent_method"] = ConsentMethod.SELF_SERVICE
     documents = {"ktp": _photo_upload(registration)} if registration.ktp_photo else {}
-    result = participant_register(
-        actor=actor, data=data, coordinator=registration.coordinator, documents=documents
-    )
+    result = participant_register(actor=actor, data=data, coordinator=registration.coordinator, documents=documents)
     participant = result.participant
     participant_programs_set(
         actor=actor, participant=participant, programs=registration.programs, on=participant.registration_date
