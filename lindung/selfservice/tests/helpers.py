@@ -31,9 +31,7 @@ def signed_in_client(participant: Participant) -> Client:
 def api_token(client: Client, participant: Participant) -> str:
     body = {"nik": participant.nik, "birth_date": participant.birth_date.isoformat()}
     assert client.post("/api/me/code/", body, content_type="application/json").status_code == 202
-    response = client.post(
-        "/api/me/token/", {**body, "code": last_code(participant)}, content_type="application/json"
-    )
+    response = client.post("/api/me/token/", {**body, "code": last_code(participant)}, content_type="application/json")
     assert response.status_code == 200, response.content
     token: Any = response.json()["token"]
     return str(token)
