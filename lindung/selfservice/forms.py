@@ -123,7 +123,7 @@ class RegistrationForm(forms.Form):
             "hx-target": "#nik-check",
             "hx-include": "[name=nik],[name=birth_date],[name=sex]",
         }
-        for name in ("nik", "birth_date"):
+        for name in ("nik", "birth_date", "sex"):
             self.fields[name].widget.attrs.update(nik_check)
         self.fields["village_query"].widget.attrs.update(
             {
