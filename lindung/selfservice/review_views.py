@@ -19,6 +19,8 @@ from .forms import ReasonForm
 from .models import CorrectionStatus, RegistrationStatus
 from .states import correction_states, registration_states
 
+QUEUE_PAGE = 50
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user
@@ -29,8 +31,10 @@ def _user(request: HttpRequest) -> User:
 @staff_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    rows = selectors.registration_queue(request.user)[:200]
-    return render(request, "selfservice/review_queue.html", {"registrations": rows})
+    queue = selectors.registration_queue(request.user)
+    # The oldest first, a page a coordinator works through; the count says how many wait.
+    context = {"registrations": queue[:QUEUE_PAGE], "waiting": queue.count(), "page_size": QUEUE_PAGE}
+    return render(request, "selfservice/review_queue.html", context)
 
 
 @staff_required
@@ -99,7 +103,7 @@ def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def correction_queue(request: HttpRequest) -> HttpResponse:
-    rows = selectors.correction_queue(request.user)[:200]
+    rows = selectors.correction_queue(request.user)[:QUEUE_PAGE]
     return render(request, "selfservice/correction_queue.html", {"corrections": rows, "form": ReasonForm()})
 
 

@@ -108,6 +108,7 @@ def test_too_many_wrong_codes_lock_the_nik_even_with_the_right_code(worker):
         for _ in range(3):
             client.post("/saya/masuk/kode/", {"code": "999999"})
     client = Client(REMOTE_ADDR="10.0.0.9")
+    client.cookies["django_language"] = "en"
     response = _ask(client, worker.nik, worker.birth_date.isoformat())
     assert response.status_code == 429 and "Too many tries" in response.content.decode()
 
