@@ -130,12 +130,14 @@ def registration_submit(*, data: Mapping[str, Any], photo: UploadedFile, address
     if throttle.count(f"register:ip:{address}", window) >= limit("REGISTRATIONS_PER_ADDRESS"):
         raise Throttled(window)
     values = _clean({name: data.get(name) for name in FIELDS})
+    # Counted before the registry is asked, so the answers cannot be used to probe NIKs
+    # at more than a few per hour from one address.
+    throttle.hit(f"register:ip:{address}", window)
     if Participant.objects.filter(nik=values["nik"]).exists():
         return Submitted.ALREADY_REGISTERED
     if SelfRegistration.objects.filter(nik=values["nik"], status=RegistrationStatus.PENDING).exists():
         return Submitted.ALREADY_PENDING
     stored_photo = clean_ktp_photo(photo)
-    throttle.hit(f"register:ip:{address}", window)
     registration = SelfRegistration(**values, name_key=normalize_name(values["full_name"]))
     registration.coordinator = route_to_coordinator(values["village"])
     registration.ktp_photo.save("ktp.jpg", stored_photo, save=False)
@@ -181,11 +183,12 @@ def _tell(phone: str, text: Text) -> None:
 
 def _forget_photo(registration: SelfRegistration) -> None:
     # Decided: the KTP photo is the participant's document now (or, rejected, no longer
-    # needed); the registration keeps no copy.
+    # needed); the registration keeps no copy. The file goes once the decision commits.
     name = registration.ktp_photo.name
     storage = registration.ktp_photo.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+    registration.ktp_photo = ""
 
 
 @transaction.atomic
@@ -213,10 +216,10 @@ def registration_accept(*, actor: User, registration: SelfRegistration, sign_in_
         row.participant = participant
         row.reviewed_by = actor
         row.reviewed_at = timezone.now()
-        row.save(update_fields=["status", "participant", "reviewed_by", "reviewed_at", "updated_at"])
+        _forget_photo(row)
+        row.save(update_fields=["status", "participant", "reviewed_by", "reviewed_at", "ktp_photo", "updated_at"])
 
     registration_states.move(registration, "accept", actor=actor, save=save)
-    _forget_photo(registration)
     with translation.override("id"):
         body = _(
             "Hello %(name)s, your Lindung registration was accepted. See your record by signing in with your NIK "
@@ -232,10 +235,10 @@ def registration_reject(*, actor: User, registration: SelfRegistration, reason: 
         row.reason = reason.strip()
         row.reviewed_by = actor
         row.reviewed_at = timezone.now()
-        row.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+        _forget_photo(row)
+        row.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "ktp_photo", "updated_at"])
 
     registration_states.move(registration, "reject", actor=actor, reason=reason, save=save)
-    _forget_photo(registration)
     with translation.override("id"):
         body = _("Hello %(name)s, your Lindung registration could not be accepted: %(reason)s") % {
             "name": registration.full_name,

@@ -152,6 +152,13 @@ def test_one_address_may_register_only_a_few_times_an_hour(client):
     assert SelfRegistration.objects.count() == 5
 
 
+def test_probing_registered_niks_counts_against_the_limit_too(client, coord_a):
+    for serial in range(1, 6):
+        informal_participant(coordinator=coord_a, nik=make_nik(BIRTH, "F", serial), birth_date=BIRTH, sex="F")
+        assert client.post("/daftar/", form_data(nik=make_nik(BIRTH, "F", serial))).status_code == 200
+    assert client.post("/daftar/", form_data(nik=make_nik(BIRTH, "F", 6))).status_code == 429
+
+
 def test_a_file_that_is_not_an_image_is_refused(client):
     fake = SimpleUploadedFile("ktp.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     response = client.post("/daftar/", form_data(ktp_photo=fake))
@@ -193,6 +200,7 @@ def test_accepting_registers_the_participant_with_programs_card_consent_and_phot
     client, village_coordinator, django_capture_on_commit_callbacks
 ):
     row = _submitted(client)
+    photo_name = row.ktp_photo.name
     with django_capture_on_commit_callbacks(execute=True):
         response = _staff(village_coordinator).post(f"/selfservice/registrations/{row.pk}/accept/")
     participant = Participant.objects.get(nik=row.nik)
@@ -208,7 +216,8 @@ def test_accepting_registers_the_participant_with_programs_card_consent_and_phot
     assert participant.history.filter(history_user=village_coordinator).exists()
     told = DevMessage.objects.filter(to_number="+6281322224444").get()
     assert "accepted" in told.text or "diterima" in told.text
-    assert not row.ktp_photo.storage.exists(row.ktp_photo.name)  # no second copy kept
+    assert not row.ktp_photo and not row.ktp_photo.storage.exists(photo_name)  # no second copy kept
+    assert _staff(village_coordinator).get(f"/selfservice/registrations/{row.pk}/photo/").status_code == 404
 
 
 def test_rejecting_needs_a_reason_and_tells_the_person(client, village_coordinator, django_capture_on_commit_callbacks):
