@@ -80,6 +80,12 @@ class OwnView(APIView):
     authentication_classes = (ParticipantTokenAuthentication,)
     permission_classes = (IsParticipant,)
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Personal data: no shared or browser cache keeps it.
+        response["Cache-Control"] = "private, no-store"
+        return response
+
 
 # --- Sign-in ------------------------------------------------------------------------
 

@@ -44,9 +44,8 @@ def participant_required(view: View) -> View:
             return response
         request.participant_user = who  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
-        # Personal data: no shared or browser cache keeps these pages.
+        # Personal data: no shared or browser cache keeps these pages (no-store, private).
         add_never_cache_headers(response)
-        response["Cache-Control"] += ", private"
         return response
 
     return declare(Door.PARTICIPANT, wrapper)
