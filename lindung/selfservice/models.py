@@ -96,6 +96,8 @@ class SelfRegistration(models.Model):
         indexes = [
             # The queue: a coordinator's (or everyone's) pending rows, oldest first.
             models.Index(fields=["status", "coordinator", "created_at"], name="selfreg_queue"),
+            # An administrator's queue: every waiting row, oldest first, read 50 at a time.
+            models.Index(fields=["created_at", "id"], condition=Q(status="pending"), name="selfreg_pending_oldest"),
             models.Index(fields=["name_key", "birth_date"], name="selfreg_dup_key"),
         ]
 
