@@ -91,7 +91,8 @@ class RegistrationForm(forms.Form):
     ktp_photo = forms.FileField(
         label=_("Photo of your KTP"),
         help_text=_("A clear photo of the front of the card. It is only seen by the coordinator who checks it."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        # No "capture": many workers already have the KTP photo in their gallery.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(required=False, label=_("Leave this empty"))
