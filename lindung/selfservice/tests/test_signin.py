@@ -162,3 +162,15 @@ def test_sessions_end_two_hours_after_sign_in_however_busy(worker, clock):
         assert client.get("/saya/").status_code == 200
     clock.tick(datetime.timedelta(minutes=10))
     assert client.get("/saya/").status_code == 302
+
+
+def test_make_run_prints_the_code_on_the_console_and_production_never_does(client, worker, settings, caplog):
+    settings.DEBUG = True
+    with caplog.at_level("WARNING", logger="lindung.selfservice"):
+        _ask(client, worker.nik, worker.birth_date.isoformat())
+    assert f": {last_code(worker)}" in caplog.text and "DEVELOPMENT ONLY" in caplog.text
+    caplog.clear()
+    settings.DEBUG = False
+    with caplog.at_level("WARNING", logger="lindung.selfservice"):
+        _ask(Client(), worker.nik, worker.birth_date.isoformat())
+    assert last_code(worker) not in caplog.text
