@@ -40,6 +40,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lindung.operations.urls")),
     path("", include("lindung.cards.urls")),
     path("claims/", include("lindung.claims.urls")),
+    # Self-service: public registration (/daftar/), the participant's own record (/saya/)
+    # and the staff queues (/selfservice/).
+    path("", include("lindung.selfservice.urls")),
     path("", include((core_patterns, core_urls.app_name))),
 ]
 

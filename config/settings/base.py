@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lindung.reports",
     "lindung.billing",
     "lindung.messaging",
+    "lindung.selfservice",
     "lindung.api",
     "lindung.operations",
     "lindung.demo",

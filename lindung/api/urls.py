@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -25,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("docs/", declare(Door.PUBLIC, ApiDocsView.as_view()), name="docs"),
     path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("calculator/", CalculatorView.as_view(), name="calculator"),
+    # The participant's own record (one-time-code sign-in): lindung/selfservice/api.py.
+    path("me/", include("lindung.selfservice.api_urls")),
     path("participants/<int:pk>/bills/", ParticipantBillsView.as_view(), name="participant-bills"),
     path("participants/<int:pk>/claim-check/", ClaimCheckView.as_view(), name="participant-claim-check"),
     path("participants/<int:pk>/messages/", ParticipantMessagesView.as_view(), name="participant-messages"),

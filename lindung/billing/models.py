@@ -112,7 +112,11 @@ class BillLine(models.Model):
 class PaymentMethod(models.Model):
     """Bank transfer, e-wallet, cash to the coordinator, payment point (FR-08)."""
 
-    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})})
+    # Participants read the methods on their own "how to pay" page (selfservice).
+    ACCESS = Rule(
+        shared=True,
+        actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"}), Kind.PARTICIPANT: frozenset({"view"})},
+    )
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_cash = models.BooleanField(_("cash collected by a coordinator"), default=False)

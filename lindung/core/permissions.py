@@ -7,6 +7,10 @@ do inside is core/access.py's to say.
 - ``staff_required``: administrators, coordinators and branch officers; the view then
   narrows every read through the access model.
 - ``admin_required``: administrators only; anyone else signed in gets 403.
+- ``participant``: a worker signed in to their own record with a one-time code
+  (lindung/selfservice): a session of its own, never a staff session; staff and
+  anonymous visitors are refused. The decorator lives with that session
+  (selfservice/doors.py); the door is named here so the URL walk knows it.
 """
 
 import enum
@@ -30,6 +34,7 @@ class Door(enum.StrEnum):
     SIGNED_IN = "signed_in"
     STAFF = "staff"
     ADMIN = "admin"
+    PARTICIPANT = "participant"
 
 
 STAFF_KINDS = frozenset({Kind.ADMIN, Kind.COORDINATOR, Kind.OFFICER})

@@ -22,9 +22,20 @@ def test_schema_generates_without_warnings_and_validates():
         "/api/payments/",
         "/api/payments/{id}/",
         "/api/payments/{id}/reverse/",
+        # The participant's own record (lindung/selfservice/api.py): no ids, "me" is the token.
+        "/api/me/",
+        "/api/me/code/",
+        "/api/me/token/",
+        "/api/me/bills/",
+        "/api/me/payments/",
+        "/api/me/claims/",
+        "/api/me/messages/",
+        "/api/me/corrections/",
+        "/api/me/card/",
     }
     assert "delete" not in schema["paths"]["/api/participants/{id}/"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+    assert "participantToken" in schema["components"]["securitySchemes"]
 
 
 @pytest.mark.django_db

@@ -31,6 +31,7 @@ LAYERS = [
     "claims",
     "tallies",
     "messaging",
+    "selfservice",
     "operations",
     "reports",
     "api",

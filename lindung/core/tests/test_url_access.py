@@ -7,6 +7,8 @@ URL), coordinator B, a branch officer with no duties, a membership officer and a
 administrator, and the answer must fit the door and the record's owner:
 
 - anonymous never gets a page unless the door is public;
+- nobody here gets a participant page (a participant's own session opens those;
+  lindung/selfservice/tests/test_own_access.py walks them with two participants);
 - a coordinator or an officer never gets an administrator's page;
 - coordinator B and the duty-less officer never get a page about A's records (404, the
   same as a record that does not exist);
@@ -43,6 +45,7 @@ from lindung.messaging.campaign_models import MessageTemplate
 from lindung.messaging.campaigns.services import campaign_create, segment_save
 from lindung.messaging.models import DevMessage, InboundMessage
 from lindung.participants.models import FamilyMember, IdentityDocument
+from lindung.selfservice.models import CorrectionRequest, SelfRegistration
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +122,22 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     officer = UserFactory(role=Role.OFFICER)
     membership = UserFactory(role=Role.OFFICER)
     membership.duties.add(Duty.objects.get(code="membership"))
+    registration = SelfRegistration(
+        nik="1403014101900001",
+        full_name="Dewi Mandiri",
+        birth_place="Bengkalis",
+        birth_date=datetime.date(1990, 1, 1),
+        sex="F",
+        address="Jl. Laut 1",
+        village=participant.village,
+        phone="+6281234567891",
+        occupation="Nelayan",
+        declared_income=1_500_000,
+        programs=["jkk", "jkm"],
+        coordinator=coord_a,
+    )
+    registration.ktp_photo.save("ktp.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    correction = CorrectionRequest.objects.create(participant=participant, field="occupation", new_value="Petani")
     claim = claim_draft(actor=coord_a, participant=participant, program="jht", facts={"jht_reason": "age_56"})
     claim_document = ClaimDocument(
         claim=claim, kind="ktp", original_name="ktp.pdf", content_type="application/pdf", size=4, uploaded_by=coord_a
@@ -153,6 +172,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "messaging:segment_": segment.pk,
         "api:campaign-": campaign.pk,
         "api:segment-": segment.pk,
+        "selfservice:review_": registration.pk,
+        "selfservice:correction_": correction.pk,
     }
     shared = {
         "contacts:": ContactFactory().pk,
@@ -224,7 +245,12 @@ def _refused(response: Any) -> bool:
     if response.status_code in REFUSED:
         return True
     location = response.get("Location", "") if response.status_code in (301, 302) else ""
-    return str(settings.LOGIN_URL).split(":")[-1] in location or "/accounts/login/" in location
+    return (
+        str(settings.LOGIN_URL).split(":")[-1] in location
+        or "/accounts/login/" in location
+        # The participant door sends anyone without a participant session to its sign-in.
+        or "/saya/masuk/" in location
+    )
 
 
 @pytest.mark.parametrize("route", routes(), ids=lambda r: r.name)
@@ -236,6 +262,10 @@ def test_each_principal_gets_what_the_door_and_the_owner_allow(route, world):
         status = response.status_code
         assert status < 500, f"{who} GET {url}: {status}"
         if door == Door.PUBLIC:
+            continue
+        if door == Door.PARTICIPANT:
+            # Only a participant session opens these; no staff session ever does.
+            assert _refused(response), f"{who} reached the participant page {url}: {status}"
             continue
         if who == "anonymous":
             assert _refused(response), f"anonymous reached {url} ({door}): {status}"
