@@ -40,6 +40,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lindung.operations.urls")),
     path("", include("lindung.cards.urls")),
     path("claims/", include("lindung.claims.urls")),
+    path("info/", include("lindung.info.urls")),
+    path("feedback/", include("lindung.feedback.urls")),
+    path("outreach/", include("lindung.outreach.urls")),
     path("", include((core_patterns, core_urls.app_name))),
 ]
 

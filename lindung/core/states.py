@@ -139,5 +139,7 @@ class StateMachine(Generic[M]):
         if path == "pk":
             return [int(obj.pk)]
         if path:
-            return [int(getattr(obj, f"{path}_id"))]
+            # A row may concern no participant (a complaint from the public page).
+            value = getattr(obj, f"{path}_id")
+            return [int(value)] if value is not None else []
         return []
