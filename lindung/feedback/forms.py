@@ -66,4 +66,5 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [  # type: ignore[attr-defined]("", _("All"))] + [(c.code, c.name) for c in FeedbackCategory.objects.all()]
+        choices = [("", _("All"))] + [(c.code, c.name) for c in FeedbackCategory.objects.all()]
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]

@@ -37,7 +37,10 @@ from lindung.contacts.tests.factories import ContactFactory
 from lindung.contributions.models import ContributionRule
 from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
+from lindung.feedback.tests.factories import ticket_for
+from lindung.info.tests.factories import service_point
 from lindung.jobs.models import Job
+from lindung.outreach.tests.factories import outreach_event
 from lindung.participants.models import FamilyMember, IdentityDocument
 
 pytestmark = pytest.mark.django_db
@@ -116,12 +119,15 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     membership = UserFactory(role=Role.OFFICER)
     membership.duties.add(Duty.objects.get(code="membership"))
     claim = claim_draft(actor=coord_a, participant=participant, program="jht", facts={"jht_reason": "age_56"})
+    event = outreach_event(coordinator=coord_a)
+    attendee = event.attendees.create(name="Dewi")
     ids = {
         "claim_pk": claim.pk,
         "pk": participant.pk,
         "participant_pk": participant.pk,
         "doc_pk": document.pk,
         "member_pk": member.pk,
+        "attendee_pk": attendee.pk,
     }
     owned_by_a = {
         # URL name prefix -> the pk of a record of coordinator A it takes
@@ -132,6 +138,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "jobs:": job.pk,
         "participants:import_": preview.pk,
         "api:payment-": payment.pk,
+        "feedback:ticket": ticket_for(coordinator=coord_a).pk,
+        "outreach:": event.pk,
     }
     shared = {
         "contacts:": ContactFactory().pk,
@@ -139,8 +147,18 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "contributions:rule_": ContributionRule.objects.order_by("pk").values_list("pk", flat=True).first(),
         "accounts:user_": coord_a.pk,
         "billing:bill_run_detail": job.pk,
+        "info:point_": service_point().pk,
     }
-    extra = {"code": "14.03.01", "token": "no-such-token", "spec_key": "participants", "fmt": "csv", "key": "district"}
+    extra = {
+        "code": "14.03.01",
+        "token": "no-such-token",
+        "spec_key": "participants",
+        "fmt": "csv",
+        "key": "district",
+        "slug": "jkm",
+        "number": "NOSUCHNUMBER",
+        "phase": "pre",
+    }
     return {
         "principals": {
             "anonymous": None,
