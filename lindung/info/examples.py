@@ -13,6 +13,7 @@ from lindung.claims.rules import RuleKey, SchoolLevel
 from lindung.claims.selectors import rule_or_none
 from lindung.contributions.calculator import contribution_calculate
 from lindung.contributions.models import Program, RuleCategory
+from lindung.contributions.selectors import rules_in_force
 from lindung.core.money import rupiah
 
 from .models import Topic
@@ -23,6 +24,7 @@ class ExampleLine:
     label: str
     amount: int
     legal_basis: str = ""
+    program: str = ""
 
 
 @dataclass
@@ -54,11 +56,21 @@ def _lines(benefit: rules_engine.Benefit) -> list[ExampleLine]:
     return [ExampleLine(line.label, line.amount, line.legal_basis) for line in benefit.lines]
 
 
-def _contribution(category: str, income: int, programs: list[str], on: datetime.date) -> Example:
-    calculation = contribution_calculate(category=category, income=income, programs=programs, month=on)
+def _contribution(category: str, income: int, programs: list[str], on: datetime.date, only: bool = False) -> Example:
+    """The monthly contribution of the mandatory programs plus ``programs``; ``only``
+    keeps just the lines of ``programs`` (JP: the rest of a wage earner's package is
+    not what the page is about)."""
+    book = rules_in_force(on.replace(day=1))
+    chosen = list(dict.fromkeys([*book.mandatory_programs(category), *programs]))
+    # A wage earner's JKK rate depends on the workplace risk tier: the lowest is shown.
+    tier = 1 if category == RuleCategory.WAGE_EARNER else None
+    calculation = contribution_calculate(
+        category=category, income=income, programs=chosen, month=on, risk_tier=tier, book=book
+    )
+    lines = [line for line in calculation.lines if not only or line.program in programs]
     return Example(
         _("What it costs each month"),
-        [ExampleLine(line.program_label, line.amount, line.legal_basis) for line in calculation.lines],
+        [ExampleLine(line.program_label, line.amount, line.legal_basis, line.program) for line in lines],
         _("Monthly contribution"),
     )
 
@@ -106,14 +118,15 @@ def _jkm(income: int, on: datetime.date) -> list[Example]:
 
 def _jht(income: int, on: datetime.date) -> list[Example]:
     monthly = _contribution(RuleCategory.INFORMAL, income, [Program.OLD_AGE], on)
-    saved = monthly.total * 12 * 10
+    jht_month = sum(line.amount for line in monthly.lines if line.program == Program.OLD_AGE)
+    saved = jht_month * 12 * 10
     full_age = rule_or_none(RuleKey.JHT_FULL_AGE, on)
     partial = rules_engine.benefit(
         _person(on), ClaimFacts(program=Program.OLD_AGE, jht_reason=JhtReason.PARTIAL_10, balance=saved), on
     )
     saving = Example(
         _("Saved over ten years, before returns"),
-        [ExampleLine(_("%(amount)s a month x 120 months") % {"amount": rupiah(monthly.total)}, saved)],
+        [ExampleLine(_("%(amount)s a month x 120 months") % {"amount": rupiah(jht_month)}, saved)],
         _("Balance"),
         _("The balance also earns returns each year; the amount above leaves them out."),
     )
@@ -135,7 +148,7 @@ def _jp(income: int, on: datetime.date) -> list[Example]:
         on,
     )
     return [
-        _contribution(RuleCategory.WAGE_EARNER, income, [Program.PENSION], on),
+        _contribution(RuleCategory.WAGE_EARNER, income, [Program.PENSION], on, only=True),
         Example(
             _("Pension after %(months)s months of contributions") % {"months": needed},
             _lines(pension),
