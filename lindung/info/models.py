@@ -1,6 +1,7 @@
 """Plain-language pages (SELF-3) and service points (SELF-4): public reading, admin writing."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -115,8 +116,12 @@ class ServicePoint(models.Model):
     )
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     active = models.BooleanField(_("shown to the public"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
