@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Count, FloatField, Max, QuerySet
+from django.db.models.functions import Cast
 
 from lindung.core import access
 from lindung.regions.models import Region
@@ -14,9 +15,6 @@ from lindung.regions.models import Region
 from .models import InfoPage, InfoPageVersion, ServicePoint
 
 EARTH_KM = 6371.0088
-# The coordinate list is cached under a generation number that every write bumps, so a
-# search reads 10,000 points from memory instead of the database (bench/service_points.py).
-GENERATION_KEY = "info:points:generation"
 
 
 def page_list() -> QuerySet[InfoPage]:
@@ -45,27 +43,22 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
-def forget_points() -> None:
-    """Called by every write to service points."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
 def _coordinates() -> list[tuple[int, float, float, str]]:
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
-    key = f"info:points:{generation}"
+    """Every active point's position, cached under a stamp of the table (row count and
+    last change), so each web process sees a write at once without being told."""
+    stamp = ServicePoint.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"info:points:{stamp['n']}:{last}"
     rows = cache.get(key)
     if rows is None:
-        rows = [
-            (pk, float(lat), float(lon), kind)
-            for pk, lat, lon, kind in ServicePoint.objects.filter(active=True).values_list(
-                "pk", "latitude", "longitude", "kind"
+        # Cast in SQL: 20,000 Decimals made in Python cost more than the query.
+        rows = list(
+            ServicePoint.objects.filter(active=True).values_list(
+                "pk", Cast("latitude", FloatField()), Cast("longitude", FloatField()), "kind"
             )
-        ]
+        )
         cache.set(key, rows, 3600)
-    return list(rows)
+    return rows
 
 
 def points_nearest(lat: float, lon: float, kind: str = "", limit: int = 20) -> list[Nearby]:

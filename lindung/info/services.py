@@ -15,7 +15,6 @@ from lindung.core import access, events
 from lindung.regions.models import Region
 
 from .models import InfoPage, InfoPageVersion, PointKind, ServicePoint
-from .selectors import forget_points
 
 PAGE_FIELDS = ("title_id", "title_en", "body_id", "body_en")
 
@@ -58,7 +57,6 @@ def point_save(*, actor: Any, point: ServicePoint) -> ServicePoint:
     with events.change("info.point_saved", actor=actor, subject=None) as event:
         point.save()
         event.about(point)
-    transaction.on_commit(forget_points)
     return point
 
 
@@ -67,7 +65,6 @@ def point_delete(*, actor: Any, point: ServicePoint) -> None:
     access.require(access.principal_of(actor), point, "delete")
     with events.change("info.point_deleted", actor=actor, subject=point, name=point.name):
         point.delete()
-    transaction.on_commit(forget_points)
 
 
 # CSV import ----------------------------------------------------------------------------
@@ -175,5 +172,4 @@ def points_import(*, actor: Any, text: str) -> ImportResult:
             result.created += is_new
             result.updated += not is_new
         event.facts.update(created=result.created, updated=result.updated, rejected=len(result.rejected))
-        transaction.on_commit(forget_points)
-    return result
+        return result

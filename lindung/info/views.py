@@ -153,7 +153,10 @@ def points(request: HttpRequest) -> HttpResponse:
             context["nearby"] = selectors.points_nearest(*position, kind=form.cleaned_data.get("kind") or "")
         elif village is not None:
             context["no_position"] = True
-    return render(request, "info/points.html", context)
+    response = render(request, "info/points.html", context)
+    # The site forbids location everywhere (core/middleware.py); this page alone asks for it.
+    response["Permissions-Policy"] = "camera=(self), geolocation=(self), microphone=()"
+    return response
 
 
 @admin_required

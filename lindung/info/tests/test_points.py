@@ -34,10 +34,7 @@ def test_a_new_point_is_found_at_once_despite_the_cache(admin):
     service_point(name="Lama")
     selectors.points_nearest(1.46, 102.1)  # fills the cache
     new = ServicePoint(name="Baru", kind=PointKind.OTHER, address="x", latitude=Decimal(1), longitude=Decimal(102))
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.point_save(actor=admin, point=new)
+    services.point_save(actor=admin, point=new)
     assert new in [n.point for n in selectors.points_nearest(1.0, 102.0)]
 
 
@@ -56,6 +53,11 @@ def test_the_public_page_sorts_from_the_browser_position(client):
     service_point(name="Dekat", latitude=Decimal("1.46"), longitude=Decimal("102.1"))
     html = client.get(reverse("info:points"), {"lat": "1.46", "lon": "102.1"}).content.decode()
     assert html.index("Dekat") < html.index("Jauh")
+
+
+def test_only_the_service_points_page_may_ask_for_the_location(client):
+    assert "geolocation=(self)" in client.get(reverse("info:points"))["Permissions-Policy"]
+    assert "geolocation=()" in client.get(reverse("info:index"))["Permissions-Policy"]
 
 
 def test_an_unknown_village_says_so(client):
