@@ -22,6 +22,11 @@ class PageForm(forms.ModelForm):
         widgets = {"body_id": forms.Textarea(attrs={"rows": 14}), "body_en": forms.Textarea(attrs={"rows": 14})}
 
 
+class NewPageForm(PageForm):
+    class Meta(PageForm.Meta):
+        fields = ["slug", "topic", "position", "title_id", "title_en", "body_id", "body_en"]
+
+
 class VillageCodeField(forms.CharField):
     """A village by its Kemendagri code (e.g. 14.03.01.2004)."""
 

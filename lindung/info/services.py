@@ -40,6 +40,17 @@ def page_save(*, actor: Any, page: InfoPage, data: dict[str, str], note: str = "
     return page
 
 
+@transaction.atomic
+def page_create(*, actor: Any, page: InfoPage) -> InfoPage:
+    """A new page: saved with its first version."""
+    access.require_may(access.principal_of(actor), InfoPage, "add")
+    data = {name: getattr(page, name) for name in PAGE_FIELDS}
+    for name in PAGE_FIELDS:
+        setattr(page, name, "")
+    page.save()
+    return page_save(actor=actor, page=page, data=data, note=_("First text"))
+
+
 def page_revert(*, actor: Any, page: InfoPage, version: InfoPageVersion) -> InfoPage:
     """Bring back an old text as a new version, so the history keeps every step."""
     if version.page_id != page.pk:

@@ -5,6 +5,7 @@ from . import views
 app_name = "info"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("pages/new/", views.page_create, name="page_create"),
     path("pages/<slug:slug>/", views.page, name="page"),
     path("pages/<slug:slug>/edit/", views.page_edit, name="page_edit"),
     path("pages/<slug:slug>/history/", views.page_history, name="page_history"),

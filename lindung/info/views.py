@@ -21,7 +21,7 @@ from lindung.regions.models import Region
 
 from . import selectors, services
 from .examples import examples_for
-from .forms import ImportForm, IncomeForm, NearestForm, PageForm, PointForm
+from .forms import ImportForm, IncomeForm, NearestForm, NewPageForm, PageForm, PointForm
 from .markup import render as render_markup
 from .models import InfoPage, ServicePoint
 
@@ -31,7 +31,8 @@ FALLBACK_EXAMPLE_INCOME = 2_000_000  # only when no minimum-income rule is in fo
 @public
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "info/index.html", {"pages": selectors.page_list()})
+    may_edit = access.may(access.principal_of(request.user), InfoPage, "add")
+    return render(request, "info/index.html", {"pages": selectors.page_list(), "may_edit": may_edit})
 
 
 def _example_income(form: IncomeForm) -> int:
@@ -82,6 +83,18 @@ def page_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("info:page", slug=slug)
     preview = render_markup(form["body_id"].value() or "")
     return render(request, "info/page_edit.html", {"page": info_page, "form": form, "preview": preview})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def page_create(request: HttpRequest) -> HttpResponse:
+    form = NewPageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        page = services.page_create(actor=request.user, page=form.save(commit=False))
+        messages.success(request, _("Page added."))
+        return redirect("info:page", slug=page.slug)
+    preview = render_markup(form["body_id"].value() or "")
+    return render(request, "info/page_edit.html", {"page": None, "form": form, "preview": preview})
 
 
 @admin_required

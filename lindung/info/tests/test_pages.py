@@ -124,3 +124,23 @@ def test_the_jht_saving_is_ten_years_of_the_jht_contribution():
 def test_an_income_below_the_lowest_allowed_says_why_instead_of_examples():
     examples, missing = examples_for("jkk", 1, datetime.date.today())
     assert examples == [] and "lowest income" in missing
+
+
+def test_an_admin_adds_a_page_with_its_first_version_and_a_coordinator_may_not(admin, coord_a, client):
+    data = {
+        "slug": "cara-bayar",
+        "topic": "other",
+        "position": "9",
+        "title_id": "Cara membayar",
+        "title_en": "How to pay",
+        "body_id": "Bayar lewat koordinator.",
+        "body_en": "Pay through your coordinator.",
+    }
+    client.force_login(coord_a)
+    assert client.post(reverse("info:page_create"), data).status_code == 403
+    client.force_login(admin)
+    assert client.post(reverse("info:page_create"), data).status_code == 302
+    page = InfoPage.objects.get(slug="cara-bayar")
+    assert page.version == 1 and page.versions.get().saved_by == admin
+    again = client.post(reverse("info:page_create"), data)
+    assert again.status_code == 200 and InfoPage.objects.filter(slug="cara-bayar").count() == 1
