@@ -93,8 +93,12 @@ def followed(request: HttpRequest, number: str) -> HttpResponse:
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "close":
-            services.ticket_move(actor=None, ticket=ticket, name="close", reason=_("Closed by the person"))
-            messages.success(request, _("Closed. Thank you."))
+            try:
+                services.ticket_move(actor=None, ticket=ticket, name="close", reason=_("Closed by the person"))
+            except ValidationError as error:  # closed already, in another tab
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Closed. Thank you."))
             return redirect("feedback:followed", number=ticket.number)
         if form.is_valid():
             try:

@@ -165,6 +165,9 @@ def test_file_and_follow_from_the_public_page(client):
     client.post(response.url, {"action": "close"})
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
+    # Closing twice (another tab) says why instead of failing.
+    again = client.post(response.url, {"action": "close"}, follow=True)
+    assert again.status_code == 200 and "not possible from the status Closed" in again.content.decode()
 
 
 def test_a_bad_form_keeps_what_was_typed(client):
@@ -195,3 +198,27 @@ def test_staff_pages_answer_and_refuse_by_scope(client, coord_a, coord_b):
     client.post(reverse("feedback:ticket", args=[ticket.pk]), {"action": "close"})
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
+
+
+def test_a_signed_in_participants_pages_list_only_their_tickets(rf, coord_a):
+    """A participant session (the selfservice app's) reaches these views as a PARTICIPANT
+    principal; here the principal stands in for the session's user."""
+    from lindung.feedback import views
+
+    mine = ParticipantFactory(coordinator=coord_a)
+    other = ParticipantFactory(coordinator=coord_a)
+    ticket_for(participant=mine, coordinator=coord_a, subject="Tiket saya")
+    ticket_for(participant=other, coordinator=coord_a, subject="Tiket orang lain")
+    request = rf.get("/feedback/mine/")
+    request.user = _participant_principal(mine)
+    html = views.mine(request).content.decode()
+    assert "Tiket saya" in html and "Tiket orang lain" not in html
+    form_request = rf.get("/feedback/")
+    form_request.user = _participant_principal(mine)
+    form_html = views.file_ticket(form_request).content.decode()
+    assert 'name="subject"' in form_html and 'name="phone"' not in form_html
+
+
+def test_anyone_else_is_sent_to_follow_by_number(client, coord_a):
+    client.force_login(coord_a)
+    assert client.get(reverse("feedback:mine")).url == reverse("feedback:follow")
