@@ -139,7 +139,8 @@ class StateMachine(Generic[M]):
         if path == "pk":
             return [int(obj.pk)]
         if path:
-            # A nullable link (an inbound message from an unknown number) names nobody.
+            # A nullable link names nobody: an inbound message from an unknown number,
+            # a complaint from the public page.
             value = getattr(obj, f"{path}_id")
             return [int(value)] if value is not None else []
         return []

@@ -40,10 +40,13 @@ from lindung.contacts.tests.factories import ContactFactory
 from lindung.contributions.models import ContributionRule
 from lindung.core.permissions import Door, door_of
 from lindung.core.tests.factories import UserFactory
+from lindung.feedback.tests.factories import ticket_for
+from lindung.info.tests.factories import service_point
 from lindung.jobs.models import Job
 from lindung.messaging.campaign_models import MessageTemplate
 from lindung.messaging.campaigns.services import campaign_create, segment_save
 from lindung.messaging.models import DevMessage, InboundMessage
+from lindung.outreach.tests.factories import outreach_event
 from lindung.participants.models import FamilyMember, IdentityDocument
 from lindung.selfservice.models import CorrectionRequest, SelfRegistration
 
@@ -150,6 +153,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
     template = MessageTemplate.objects.order_by("pk").first()
     segment = segment_save(actor=coord_a, name="Telat", criteria={"standing": "late"})
     campaign = campaign_create(actor=coord_a, name="Juni", template=template, segment=segment)
+    event = outreach_event(coordinator=coord_a)
+    attendee = event.attendees.create(name="Dewi")
     ids = {
         "claim_pk": claim.pk,
         "document_pk": claim_document.pk,
@@ -158,6 +163,7 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "participant_pk": participant.pk,
         "doc_pk": document.pk,
         "member_pk": member.pk,
+        "attendee_pk": attendee.pk,
     }
     owned_by_a = {
         # URL name prefix -> the pk of a record of coordinator A it takes
@@ -174,6 +180,8 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "api:segment-": segment.pk,
         "selfservice:review_": registration.pk,
         "selfservice:correction_": correction.pk,
+        "feedback:ticket": ticket_for(coordinator=coord_a).pk,
+        "outreach:": event.pk,
     }
     shared = {
         "contacts:": ContactFactory().pk,
@@ -183,6 +191,7 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "billing:bill_run_detail": job.pk,
         "messaging:template_": template.pk,
         "api:message-template-": template.pk,
+        "info:point_": service_point().pk,
     }
     extra = {
         "code": "14.03.01",
@@ -191,6 +200,9 @@ def world(coord_a, coord_b, admin, tmp_path, settings):
         "fmt": "csv",
         "key": "district",
         "dev_pk": dev.pk,
+        "slug": "jkm",
+        "number": "NOSUCHNUMBER",
+        "phase": "pre",
     }
     return {
         "principals": {
