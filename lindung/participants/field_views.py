@@ -193,6 +193,5 @@ def page_texts() -> dict[str, str]:
         "delete": _("Delete"),
         "confirm_delete": _("Delete this entry from the phone? It has not been registered."),
         "editing": _("You are correcting an entry saved on this phone. Register sends it again."),
-        "open": _("Open"),
         "storage_failed": _("This phone could not save the entry. Nothing was sent; the form is unchanged."),
     }

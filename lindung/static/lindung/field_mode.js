@@ -139,6 +139,7 @@
     }
     var says = { offline: texts.offline, signed_out: texts.signed_out, csrf: texts.signed_out }[result.outcome];
     say(says || texts.server_busy, result.outcome === "signed_out" || result.outcome === "csrf");
+    statusLine.dataset.outcome = result.outcome;
     return Promise.resolve(false);
   }
 
@@ -147,6 +148,7 @@
       var waiting = entries.filter(function (entry) { return entry.status === "queued" && entry.user === cfg.fieldUser; });
       if (!waiting.length) return;
       say(texts.sending);
+      delete statusLine.dataset.outcome;
       // One at a time, in the order saved; stop at the first network or session problem.
       return waiting.reduce(function (chain, entry) {
         return chain.then(function (goOn) {
