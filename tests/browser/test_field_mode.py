@@ -5,12 +5,14 @@ and the send is repeated. A refused entry stays on the phone and is corrected th
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Response, Route, expect
+from pytest_django.live_server_helper import LiveServer
 
 from lindung.accounts.models import User
 from lindung.participants.models import FieldSubmission, Participant
 
-from .support import PHONE, shoot, sign_in
+from .page_checks import axe_violations, sideways_scroll, transferred_bytes, untranslated
+from .support import PHONE, open_page, shoot, sign_in
 from .test_participant_journey import SCROLL_TOLERANCE_PX, fill_identity, page_width, submit_form
 
 pytestmark = pytest.mark.browser
@@ -19,6 +21,15 @@ FORM = "/participants/new/"
 SUBMIT = re.compile(r"/participants/field/submit/$")
 FIRST = ("1403011705900001", "Budi Santoso")
 SECOND = ("1403012003850002", "Joko Widodo")
+BUDGET_BYTES = 150 * 1024
+
+
+def page_problems(page: Page) -> list[str]:
+    problems = [f"axe {violation}" for violation in axe_violations(page)]
+    problems += [f"untranslated {text!r}" for text in untranslated(page)]
+    if (extra := sideways_scroll(page)) > 0:
+        problems.append(f"scrolls sideways by {extra} px at 360 px")
+    return problems
 
 
 def open_field_mode(page: Page, coordinator: User) -> None:
@@ -61,6 +72,7 @@ def test_two_people_registered_offline_arrive_once_each(phone_page: Page, coordi
     expect(queued).to_have_count(2)
     assert page_width(page) <= PHONE["width"] + SCROLL_TOLERANCE_PX, "field mode scrolls sideways on a phone"
     shoot(page, "30-field-mode-queued-offline")
+    assert not page_problems(page), page_problems(page)
     assert not Participant.objects.exists()
 
     # The first send reaches the server, but its answer is lost on the way back.
@@ -110,6 +122,7 @@ def test_a_refused_entry_stays_on_the_phone_and_is_corrected(phone_page: Page, c
     expect(queued.first).to_have_class(re.compile(r"\bfield-entry-rejected\b"))
     expect(queued.first).to_contain_text("18-05-1990")
     shoot(page, "32-field-mode-refused")
+    assert not page_problems(page), page_problems(page)
     assert not Participant.objects.exists()
 
     # Reloading loses nothing: the refusal and its reasons are kept on the phone.
@@ -129,3 +142,25 @@ def test_a_refused_entry_stays_on_the_phone_and_is_corrected(phone_page: Page, c
     assert Participant.objects.get(nik=FIRST[0]).birth_date.isoformat() == "1990-05-17"
     page.goto(FORM)
     expect(page.locator("#field-queue-entries > li")).to_have_count(0)
+
+
+def test_field_mode_form_is_light_on_first_visit(browser: Browser, live_server: LiveServer, coordinator: User) -> None:
+    """The form, its script, the worker's install (which caches the assets) and the
+    manifest's icon: all of it within the phone budget."""
+    with open_page(browser, live_server.url, PHONE) as page:
+        sign_in(page, coordinator.username)
+        session = page.context.storage_state()
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, storage_state=session)
+    try:
+        page = context.new_page()
+        page.context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+        responses: list[Response] = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(FORM, wait_until="networkidle")
+        page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+        weight = sum(transferred_bytes(response) for response in responses)
+        assert any(response.url.endswith("/lindung/field_mode.js") for response in responses)
+    finally:
+        context.close()
+    print(f"\nfield mode form, first visit: {weight / 1024:.0f} KB")
+    assert weight < BUDGET_BYTES
