@@ -313,13 +313,18 @@
   }
 
   // --- the form's own submit --------------------------------------------------------------
+  var submitting = false;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    // A second tap while the first entry is on its way would save the person twice.
+    if (submitting) return;
+    submitting = true;
     var submitButton = form.querySelector("button[type=submit]");
+    submitButton.disabled = true;
     var entry = entryFromForm(editingKey);
     saveEntry(entry).then(function () {
-      submitButton.disabled = true;
       return send(entry, true).then(function (result) {
+        submitting = false;
         submitButton.disabled = false;
         if (result.outcome === "accepted") {
           return deleteEntry(entry.key).then(function () { window.location.assign(result.answer.url); });
@@ -341,6 +346,8 @@
         });
       });
     }, function () {
+      submitting = false;
+      submitButton.disabled = false;
       say(texts.storage_failed);
     });
   });
