@@ -164,3 +164,35 @@ def test_field_mode_form_is_light_on_first_visit(browser: Browser, live_server: 
         context.close()
     print(f"\nfield mode form, first visit: {weight / 1024:.0f} KB")
     assert weight < BUDGET_BYTES
+
+
+def test_entries_wait_for_a_new_sign_in_when_the_session_ended(phone_page: Page, coordinator: User) -> None:
+    """Hours offline: the session (and its CSRF token) expired meanwhile. Nothing is lost
+    and nothing is sent until the coordinator signs in again; then it goes, once."""
+    from django.contrib.sessions.models import Session
+
+    from lindung.core.tests.factories import DEFAULT_PASSWORD
+
+    page = phone_page
+    open_field_mode(page, coordinator)
+    page.context.set_offline(True)
+    register(page, *FIRST, birth_date="1990-05-17")
+    queued = page.locator("#field-queue-entries > li")
+    expect(queued).to_have_count(1)
+    Session.objects.all().delete()
+
+    page.context.set_offline(False)
+    page.locator("#field-queue-send").click()
+    status = page.locator("#field-queue-status[data-outcome=signed_out]")
+    expect(status).to_have_count(1)
+    expect(queued).to_have_count(1)
+    assert not Participant.objects.exists()
+
+    status.locator("a").click()
+    page.fill("#id_username", coordinator.username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/participants/new/$"))
+    expect(page.locator("#field-queue-sent > li")).to_have_count(1)
+    expect(queued).to_have_count(0)
+    assert Participant.objects.filter(nik=FIRST[0]).count() == 1
