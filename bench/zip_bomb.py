@@ -30,7 +30,7 @@ print("%.1f s | %s | peak RSS %d MB (%d MB after start-up)" % (took, answer, pea
 
 
 def _bombs() -> dict[str, bytes]:
-    from lindung.participants.tests import bombs
+    from lindung.participants.tests import bombs, xls_bombs
 
     one_row = b"<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>"
     block = one_row * 10_000
@@ -40,6 +40,10 @@ def _bombs() -> dict[str, bytes]:
         "1 GB of XML comments": bombs.workbook(bombs.padding(2**30)),
         "A1 + XFD1048576": bombs.far_corner(),
         "header claims 1 KB, inflates to 1 GB": bombs.lying_header(2**30),
+        ".xls A1 + IV65536": xls_bombs.workbook([xls_bombs.number(0, 0, 1.0), xls_bombs.number(65_535, 255, 2.0)]),
+        ".xls 60,000-row sheet listed 100 times": xls_bombs.workbook(
+            [xls_bombs.number(row, 0, 1.0) for row in range(60_000)], listed=100
+        ),
     }
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from lindung.core.access import ALL, Kind, Rule
 
@@ -123,6 +124,8 @@ class PaymentMethod(models.Model):
     needs_reference = models.BooleanField(_("a reference number is required"), default=True)
     is_active = models.BooleanField(_("in use"), default=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Who changed a method and how: money is booked against it (issue 14's audit trail).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("payment method")
@@ -151,6 +154,7 @@ class CollectionAccount(models.Model):
     account_holder = models.CharField(_("account holder"), max_length=150)
     is_active = models.BooleanField(_("in use"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("collection account")
@@ -272,6 +276,7 @@ class Deposit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("deposit")

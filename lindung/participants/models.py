@@ -233,3 +233,36 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class FieldSubmission(models.Model):
+    """A registration sent from field mode under the idempotency key the phone chose for
+    it. The unique (sender, key) pair is what makes a retried or doubled send register the
+    worker once: a second insert of the same key waits for the first transaction and then
+    fails, and the sender gets the first answer back. Only accepted registrations are kept;
+    a refused one rolls back with its row, so the corrected entry can go again."""
+
+    ACCESS = Rule(
+        coordinator="created_by",
+        personal=True,
+        actions={
+            Kind.ADMIN: ALL,
+            Kind.COORDINATOR: frozenset({"view", "add"}),
+            Kind.OFFICER: frozenset({"view", "add"}),
+        },
+    )
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField(_("idempotency key"))
+    participant = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The answer the first send got, returned as it was to every repeat.
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field-mode submission")
+        verbose_name_plural = _("field-mode submissions")
+        constraints = [models.UniqueConstraint(fields=["created_by", "key"], name="field_submission_once_per_key")]
+
+    def __str__(self) -> str:
+        return str(self.key)

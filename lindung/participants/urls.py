@@ -17,7 +17,7 @@ urlpatterns = [
     path("<int:pk>/family/<int:member_pk>/delete/", views.family_member_delete_view, name="family_delete"),
 ]
 
-from . import import_template, import_views  # noqa: E402
+from . import field_views, import_template, import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_start, name="import_start"),
@@ -27,4 +27,9 @@ urlpatterns += [
     path("import/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
+    # Field mode (offline registration): field_views.py says how the pieces fit.
+    path("field/sw.js", field_views.service_worker, name="field_sw"),
+    path("field/manifest.webmanifest", field_views.manifest, name="field_manifest"),
+    path("field/token/", field_views.csrf_token, name="field_token"),
+    path("field/submit/", field_views.submit, name="field_submit"),
 ]

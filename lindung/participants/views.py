@@ -16,6 +16,7 @@ from lindung.core.tables import build_table
 
 from . import selectors, services
 from .columns import list_columns
+from .field_views import page_texts
 from .filters import ParticipantFilterForm
 from .forms import DocumentUploadForm, FamilyMemberForm, ParticipantForm, ReassignForm
 from .history import participant_timeline
@@ -84,7 +85,8 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                     ),
                 )
             return redirect("participants:detail", pk=result.participant.pk)
-    return render(request, "participants/form.html", {"form": form, "creating": True})
+    context = {"form": form, "creating": True, "field_texts": page_texts()}
+    return render(request, "participants/form.html", context)
 
 
 @staff_required

@@ -2,12 +2,16 @@
 lindung.billing.payments.services.payment_record (allocation, receipts, coverage), actor = the importer.
 
 A reference already recorded for the same NIK, amount and date is the same payment
-uploaded again: it counts as unchanged, so uploading a file twice records it once. The
+uploaded again: it counts as unchanged, so uploading a file twice records it once.
+A row without a reference is matched by NIK, amount and date against the payments on
+record without a reference (not reversed), one for one: a file that holds two such rows
+for a worker, uploaded once, records both; uploaded again, records neither. The
 submission key of a row is derived from (import, sheet, row), so running a commit again
 cannot record a row twice either."""
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -84,6 +88,10 @@ class PaymentImport:
         # What each participant still owes once the file's earlier rows are paid.
         self._owed: dict[int, int] = {}
         self._billed_months: dict[int, set[datetime.date]] = {}
+        # Payments on record without a reference, per (participant, amount, date), that no
+        # earlier row of this file has matched yet.
+        self._unmatched: Counter[tuple[int, int, datetime.date]] = Counter()
+        self._unmatched_loaded: set[int] = set()
 
     # -- checking ---------------------------------------------------------------------
 
@@ -92,6 +100,7 @@ class PaymentImport:
         niks = {o.key for o, _d in parsed if o.key}
         visible = {p.nik: p for p in scope_queryset(self.actor, Participant.objects.filter(nik__in=niks))}
         self._load_owed([p.pk for p in visible.values() if p.pk not in self._owed])
+        self._load_unmatched([p.pk for p in visible.values() if p.pk not in self._unmatched_loaded])
         references = {d["reference"] for _o, d in parsed if d.get("reference")}
         recorded = {
             p.reference: p
@@ -113,6 +122,8 @@ class PaymentImport:
                 self._already_recorded(outcome, data, participant, recorded[reference])
             elif reference in recorded:
                 outcome.fail("reference", str(ALREADY_RECORDED_MESSAGE))
+            elif not reference and participant is not None:
+                self._recorded_without_reference(outcome, data, participant)
             if outcome.action == Action.NEW and participant is not None:
                 self._validate(outcome, data, participant)
             outcomes.append(outcome)
@@ -195,6 +206,25 @@ class PaymentImport:
         if not same:
             outcome.fail("reference", str(ALREADY_RECORDED_MESSAGE))
         elif outcome.action != Action.ERROR:
+            outcome.action = Action.UNCHANGED
+            outcome.summary = self._summary(participant, data)
+
+    def _load_unmatched(self, participant_ids: list[int]) -> None:
+        if not participant_ids:
+            return
+        self._unmatched_loaded.update(participant_ids)
+        on_record = Payment.objects.filter(
+            participant__in=participant_ids, reference="", amount__gt=0, reversed_by__isnull=True
+        ).values_list("participant", "amount", "paid_on")
+        self._unmatched.update(on_record)
+
+    def _recorded_without_reference(self, outcome: Outcome, data: dict[str, Any], participant: Participant) -> None:
+        """The same payment uploaded again, when nothing but NIK, amount and date can say so."""
+        if outcome.action == Action.ERROR or "amount" not in data or "paid_on" not in data:
+            return
+        key = (participant.pk, data["amount"], data["paid_on"])
+        if self._unmatched[key] > 0:
+            self._unmatched[key] -= 1
             outcome.action = Action.UNCHANGED
             outcome.summary = self._summary(participant, data)
 

@@ -268,6 +268,7 @@ def payment_method_save(
     method.is_cash = is_cash
     method.needs_reference = needs_reference
     method.notes = notes.strip()
+    method._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     method.save()
     return method
 
@@ -276,6 +277,7 @@ def payment_method_save(
 def payment_method_set_active(*, actor: User, method: PaymentMethod, active: bool) -> PaymentMethod:
     _require_admin(actor)
     method.is_active = active
+    method._history_user = actor  # type: ignore[attr-defined]
     method.save(update_fields=["is_active"])
     return method
 
@@ -287,6 +289,7 @@ def payment_method_delete(*, actor: User, method: PaymentMethod) -> None:
     _require_admin(actor)
     if Payment.objects.filter(method=method).exists():
         raise ValidationError(_("Payments were recorded with this method; deactivate it instead."))
+    method._history_user = actor  # type: ignore[attr-defined]
     method.delete()
 
 
@@ -326,6 +329,7 @@ def collection_account_save(
     account.bank_name = bank_name
     account.account_number = account_number
     account.account_holder = " ".join(account_holder.split())
+    account._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             account.save()
@@ -340,6 +344,7 @@ def collection_account_save(
 def collection_account_set_active(*, actor: User, account: CollectionAccount, active: bool) -> CollectionAccount:
     access.require(access.principal_of(actor), account, "change", _("You cannot manage collection accounts."))
     account.is_active = active
+    account._history_user = actor  # type: ignore[attr-defined]
     account.save(update_fields=["is_active"])
     return account
 
@@ -374,7 +379,7 @@ def deposit_record(
         errors["collection_account"] = [_("Choose an active account of this coordinator.")]
     if errors or coordinator is None:
         raise ValidationError(errors)
-    return Deposit.objects.create(
+    deposit = Deposit(
         coordinator=coordinator,
         amount=amount,
         deposited_on=deposited_on,
@@ -383,6 +388,9 @@ def deposit_record(
         note=note.strip()[:200],
         recorded_by=actor,
     )
+    deposit._history_user = actor  # type: ignore[attr-defined]
+    deposit.save()
+    return deposit
 
 
 @transaction.atomic
@@ -401,5 +409,6 @@ def deposit_cancel(*, actor: User, deposit: Deposit, reason: str) -> Deposit:
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
     locked.cancel_reason = reason[:200]
+    locked._history_user = actor  # type: ignore[attr-defined]
     locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     return locked

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.models import User
 from lindung.billing import selectors
+from lindung.billing.history import HistoryRow, history_of
 from lindung.billing.payments import services as services
 from lindung.billing.payments.collections import collections_for_month
 from lindung.billing.payments.forms import (
@@ -259,7 +260,15 @@ def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("billing:method_list")
     else:
         form = PaymentMethodForm(initial=_method_initial(method) if method else None)
-    return render(request, "billing/method_form.html", {"form": form, "method": method})
+    context = {"form": form, "method": method, "history": _history_for_admin(request, method)}
+    return render(request, "billing/method_form.html", context)
+
+
+def _history_for_admin(request: HttpRequest, obj: Any) -> list[HistoryRow] | None:
+    """The record's audit trail, for administrators only (None: no history section)."""
+    if obj is None or not _user(request).is_admin:
+        return None
+    return history_of(obj)
 
 
 @admin_required
@@ -347,7 +356,8 @@ def account_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         elif user.is_coordinator:
             initial = {"account_holder": str(user)}
         form = CollectionAccountForm(initial=initial, actor=user)
-    return render(request, "billing/account_form.html", {"form": form, "account": account})
+    context = {"form": form, "account": account, "history": _history_for_admin(request, account)}
+    return render(request, "billing/account_form.html", context)
 
 
 @staff_required
@@ -414,7 +424,11 @@ def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _deposit_page(request: HttpRequest, deposit: Any, cancel_form: DepositCancelForm | None = None) -> HttpResponse:
     can_cancel = access.permits(access.principal_of(_user(request)), deposit, "cancel") and deposit.cancelled_at is None
-    context = {"deposit": deposit, "cancel_form": (cancel_form or DepositCancelForm()) if can_cancel else None}
+    context = {
+        "deposit": deposit,
+        "cancel_form": (cancel_form or DepositCancelForm()) if can_cancel else None,
+        "history": _history_for_admin(request, deposit),
+    }
     return render(request, "billing/deposit_detail.html", context)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
 from lindung.billing.payments.importing import submission_key
+from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
 from lindung.billing.tests.factories import cash_method, informal_participant, transfer_method
 from lindung.jobs.models import JobStatus
 from lindung.participants.imports import jobs as imports
@@ -101,10 +102,41 @@ def test_commit_records_through_the_service_and_reupload_is_idempotent(world, dj
     assert not Bill.objects.filter(participant=world["mine"], settled_on__isnull=True).exists()
 
     again = preview(world["a"], content, capture=django_capture_on_commit_callbacks)
-    # The referenced row is recognised; the cash row without reference cannot be told apart
-    # and is refused by the amount owed (everything is paid), never recorded twice.
-    assert counts(again)["unchanged"] == 1
-    assert counts(again)["error"] == 1 and counts(again)["new"] == 0
+    # The referenced row is recognised by its reference, the cash row by NIK, amount and date.
+    assert counts(again) == {"new": 0, "updated": 0, "unchanged": 2, "error": 0}, errors(again)
+
+
+def test_reupload_without_references_is_recognised_row_for_row(client, world, django_capture_on_commit_callbacks):
+    """Two real payments of the same amount on the same day, no reference: both recorded
+    the first time, neither the second; a reversed one no longer counts as on record."""
+    content = csv_bytes([HEADER, row(world["mine"]), row(world["mine"])])
+    first = preview(world["a"], content, "bayar.csv", capture=django_capture_on_commit_callbacks)
+    assert counts(first) == {"new": 2, "updated": 0, "unchanged": 0, "error": 0}, errors(first)
+    commit(world["a"], first, capture=django_capture_on_commit_callbacks)
+    assert Payment.objects.filter(participant=world["mine"]).count() == 2
+
+    again = preview(world["a"], content, "bayar.csv", capture=django_capture_on_commit_callbacks)
+    assert counts(again) == {"new": 0, "updated": 0, "unchanged": 2, "error": 0}, errors(again)
+    assert {r["name"] for r in again.result["import"]["samples"]["unchanged"]} == {"Siti Aminah"}
+    client.force_login(world["a"])
+    page = client.get(reverse("participants:import_detail", args=[again.pk])).content.decode()
+    # Only the "already recorded" table names the worker: nothing is new, nothing is wrong.
+    assert page.count("Siti Aminah") == 2
+    done = commit(world["a"], again, capture=django_capture_on_commit_callbacks)
+    assert done.status == JobStatus.SUCCEEDED and Payment.objects.count() == 2
+
+    # One of the two reversed (recorded in error): uploading the file again records one.
+    payment_reverse(actor=world["admin"], payment=Payment.objects.first(), reason="Salah catat")
+    third = preview(world["a"], content, "bayar.csv", capture=django_capture_on_commit_callbacks)
+    assert counts(third) == {"new": 1, "updated": 0, "unchanged": 1, "error": 0}, errors(third)
+
+
+def test_a_payment_typed_in_the_form_is_not_imported_again(world, django_capture_on_commit_callbacks):
+    data = PaymentInput(amount=MONTH_BILL, paid_on=PAID_ON, method=cash_method())
+    payment_record(actor=world["a"], participant=world["mine"], data=data, submission_key="form-1")
+    content = csv_bytes([HEADER, row(world["mine"]), row(world["mine"], amount=MONTH_BILL + 1)])
+    job = preview(world["a"], content, "bayar.csv", capture=django_capture_on_commit_callbacks)
+    assert counts(job)["unchanged"] == 1 and counts(job)["new"] == 1, errors(job)
 
 
 def test_reupload_of_referenced_rows_changes_nothing(world, django_capture_on_commit_callbacks):
@@ -128,7 +160,8 @@ def test_a_failure_during_commit_records_nothing(world, django_capture_on_commit
     # Someone pays the participant's arrears between preview and commit: row 4 is now too much.
     from lindung.billing.tests.test_payments import pay
 
-    pay(world["a"], world["mine"], MONTH_BILL)
+    # (Another day: the same NIK, amount and date would count as this file's row, recorded.)
+    pay(world["a"], world["mine"], MONTH_BILL, paid_on=PAID_ON - datetime.timedelta(days=1))
     done = commit(world["a"], job, capture=django_capture_on_commit_callbacks)
     assert done.status == JobStatus.FAILED and "Nothing was imported" in done.message and "row 4" in done.message
     assert Payment.objects.count() == 1

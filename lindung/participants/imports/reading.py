@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from .unpacking import UnpackRefused, check_xlsx
+from .xls_limits import check_xls
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -102,7 +103,10 @@ def _open_workbook(data: bytes) -> CalamineWorkbook:
 
 def _open_xlsx(data: bytes) -> SpreadsheetFile:
     try:
-        check_xlsx(data, max_rows=MAX_ROWS)
+        if data.startswith(_OLE_MAGIC):
+            check_xls(data, max_rows=MAX_ROWS)
+        else:
+            check_xlsx(data, max_rows=MAX_ROWS)
     except UnpackRefused as exc:
         raise FileProblem(str(exc)) from exc
     workbook = _open_workbook(data)
