@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Self-service: public registration (/daftar/), the participant's own record (/saya/)
     # and the staff queues (/selfservice/).
     path("", include("lindung.selfservice.urls")),
+    path("saya/pengaduan/", include("lindung.feedback.own_urls")),
     path("info/", include("lindung.info.urls")),
     path("feedback/", include("lindung.feedback.urls")),
     path("outreach/", include("lindung.outreach.urls")),

@@ -27,38 +27,46 @@ def _is_participant(request: HttpRequest) -> bool:
     return access.principal_of(request.user).kind == access.Kind.PARTICIPANT
 
 
+def filed_or_form(request: HttpRequest, form: TicketForm, user: Any) -> HttpResponse | None:
+    """File the posted ticket for ``user`` (anonymous or a participant) and send the person
+    to its page; None when the form must be shown again with its errors."""
+    if form.cleaned_data.get("website"):
+        # A bot filled the hidden box: answer as if filed, keep nothing.
+        messages.success(request, _("Thank you. Your message was received."))
+        return redirect("feedback:follow")
+    if not allowed(request, "file", FILE_LIMIT):
+        form.add_error(None, _("Too many messages from this connection; please try again in an hour."))
+        return None
+    data = services.TicketInput(
+        category=form.cleaned_data["category"],
+        subject=form.cleaned_data["subject"],
+        message=form.cleaned_data["message"],
+        name=form.cleaned_data.get("name", ""),
+        phone=form.cleaned_data.get("phone", ""),
+        email=form.cleaned_data.get("email", ""),
+        village=form.cleaned_data.get("village"),
+    )
+    try:
+        ticket = services.ticket_file(user=user, data=data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return None
+    messages.success(
+        request,
+        _("Received. Your ticket number is %(number)s: keep it to follow the answer.")
+        % {"number": ticket.display_number},
+    )
+    return redirect("feedback:followed", number=ticket.number)
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def file_ticket(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, participant=_is_participant(request))
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data.get("website"):
-            # A bot filled the hidden box: answer as if filed, keep nothing.
-            messages.success(request, _("Thank you. Your message was received."))
-            return redirect("feedback:follow")
-        if not allowed(request, "file", FILE_LIMIT):
-            form.add_error(None, _("Too many messages from this connection; please try again in an hour."))
-        else:
-            data = services.TicketInput(
-                category=form.cleaned_data["category"],
-                subject=form.cleaned_data["subject"],
-                message=form.cleaned_data["message"],
-                name=form.cleaned_data.get("name", ""),
-                phone=form.cleaned_data.get("phone", ""),
-                email=form.cleaned_data.get("email", ""),
-                village=form.cleaned_data.get("village"),
-            )
-            try:
-                ticket = services.ticket_file(user=request.user, data=data)
-            except ValidationError as error:
-                show_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Received. Your ticket number is %(number)s: keep it to follow the answer.")
-                    % {"number": ticket.display_number},
-                )
-                return redirect("feedback:followed", number=ticket.number)
+        response = filed_or_form(request, form, request.user)
+        if response is not None:
+            return response
     return render(request, "feedback/file.html", {"form": form, "participant": _is_participant(request)})
 
 
