@@ -101,3 +101,14 @@ def test_nobody_else_edits_and_a_submitted_claim_is_not_editable(coord_a: Any, c
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED
     assert client_for(coord_a).post(reverse("claims:edit", args=[claim.pk]), {"balance": "1"}).status_code == 403
+
+
+def test_the_participant_page_links_to_a_draft_with_the_nik_filled_in_only_for_own_participants(
+    coord_a: Any, coord_b: Any
+) -> None:
+    participant = ParticipantFactory(coordinator=coord_a)
+    detail = client_for(coord_a).get(reverse("participants:detail", args=[participant.pk])).content.decode()
+    link = f"{reverse('claims:new')}?participant={participant.pk}"
+    assert link in detail
+    assert f'value="{participant.nik}"' in client_for(coord_a).get(link).content.decode()
+    assert participant.nik not in client_for(coord_b).get(link).content.decode()
