@@ -3,6 +3,7 @@
 far; the page says "more than 10,000" instead."""
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 
@@ -13,7 +14,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # COUNT(*) over a LIMITed subquery: the scan stops at the bound.
-        return int(self.object_list[: COUNT_LIMIT + 1].count())
+        head: Any = self.object_list[: COUNT_LIMIT + 1]
+        return int(head.count()) if hasattr(head, "count") else len(head)
 
     @property
     def capped(self) -> bool:
