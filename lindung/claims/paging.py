@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 COUNT_LIMIT = 10_000
 
@@ -15,7 +16,7 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         # COUNT(*) over a LIMITed subquery: the scan stops at the bound.
         head: Any = self.object_list[: COUNT_LIMIT + 1]
-        return int(head.count()) if hasattr(head, "count") else len(head)
+        return int(head.count()) if isinstance(head, QuerySet) else len(head)
 
     @property
     def capped(self) -> bool:
