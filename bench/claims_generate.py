@@ -55,7 +55,8 @@ def _claim_rows(n: int, participant_ids: list[int], seed: int) -> Iterator[tuple
         created = changed - datetime.timedelta(days=rng.randint(0, 60))
         submitted = None if status == "draft" else created.date()
         paid = status in PAID_OR_LATER
-        box = f"{program.upper()}-{changed:%Y-%m}" if status == "archived" else ""
+        # Monthly boxes per program (DOMAIN.md), about 100 dossiers each, as on the shelf.
+        box = f"{program.upper()}-{changed:%Y-%m}-{number % 20 + 1:02d}" if status == "archived" else ""
         yield (
             created.isoformat(), changed.isoformat(), program, status, changed.isoformat(), submitted,
             "age_56" if program == "jht" else "", rng.randint(1, 80) * 1_000_000 if program == "jht" else None,

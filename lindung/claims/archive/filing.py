@@ -24,7 +24,8 @@ def archive_file_make(claim: Claim, actor_id: int | None) -> ArchiveFile:
         claim=claim,
         number=file_number(claim, prefix, day),
         program=claim.program,
-        box=claim.archive_box,
+        # Box codes are upper case in the index, so a search by box is one indexed lookup.
+        box=claim.archive_box.strip().upper(),
         position=claim.archive_position,
         archived_on=day,
         keep_until=add_years(day, policy.retention_years) if policy else None,

@@ -97,8 +97,10 @@ class ArchiveFile(models.Model):
     class Meta:
         verbose_name = _("archived dossier")
         verbose_name_plural = _("archived dossiers")
-        ordering = ["-archived_on", "box", "position"]
+        ordering = ["-archived_on", "box", "number"]
         indexes = [
+            # The archive list's order, so a page is read from the index, not sorted.
+            models.Index(fields=["-archived_on", "box", "number"], name="archive_list"),
             models.Index(fields=["box", "position"], name="archive_box"),
             models.Index(fields=["program", "archived_on"], name="archive_program_day"),
         ]

@@ -2,16 +2,16 @@
 number and box; scoped through the access model like every read."""
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from lindung.core import access
+from lindung.participants.models import Participant
+from lindung.participants.selectors import participants_search
 
+from ..claim import Claim
 from .models import ArchiveFile
-
-NIK_PREFIX = re.compile(r"^\d{4,16}$")
 
 
 @dataclass(frozen=True)
@@ -33,27 +33,34 @@ def archive_search(user: object, query: ArchiveQuery) -> QuerySet[ArchiveFile]:
     if query.program:
         files = files.filter(program=query.program)
     if query.box:
-        files = files.filter(box__iexact=query.box.strip())
+        files = files.filter(box=query.box.strip().upper())
     if query.archived_from:
         files = files.filter(archived_on__gte=query.archived_from)
     if query.archived_to:
         files = files.filter(archived_on__lte=query.archived_to)
     text = query.q.strip()
     if text:
-        digits = text.replace(" ", "")
-        if NIK_PREFIX.match(digits):
-            # A NIK or its first digits, the way the participant search reads one; a
-            # transaction code may be all digits too.
-            files = files.filter(Q(claim__participant__nik__startswith=digits) | Q(claim__transaction_code=text))
-        else:
-            files = files.filter(
-                Q(claim__transaction_code__iexact=text)
-                | Q(number__iexact=text)
-                | Q(claim__participant__full_name__icontains=text)
-            )
-    # Inside a box, dossiers are sorted by transaction code (DOMAIN.md, "How a branch works").
-    return files.order_by("-archived_on", "box", "claim__transaction_code", "id")
+        files = _matching(files, text)
+    # Newest first, then box and file number, read in the order of the archive_list index.
+    return files.order_by("-archived_on", "box", "number")
+
+
+def _matching(files: QuerySet[ArchiveFile], text: str) -> QuerySet[ArchiveFile]:
+    """A transaction code or file number is exact and decisive: when one matches, only it
+    is shown. Otherwise the text is read as the participant search reads it (a NIK or its
+    first digits, a KPJ, or part of the name; participants.selectors.participants_search),
+    each path on its own index instead of one OR across the joined tables."""
+    if any(ch.isdigit() for ch in text) and " " not in text:
+        variants = list({text, text.upper()})
+        # The claim ids as values (at most two): as a subquery the planner guesses half
+        # the archive matches and walks all of it (bench.claims --explain).
+        codes = list(Claim.objects.filter(transaction_code__in=variants).values_list("pk", flat=True))
+        exact = files.filter(Q(claim_id__in=codes) | Q(number__in=variants))
+        if exact.exists():
+            return exact
+    people = participants_search(Participant.objects.all(), text).values("pk")
+    return files.filter(claim__participant_id__in=people)
 
 
 def box_files(user: object, box: str) -> list[ArchiveFile]:
-    return list(archive_files_for(user).filter(box__iexact=box.strip()).order_by("claim__transaction_code", "id"))
+    return list(archive_files_for(user).filter(box=box.strip().upper()).order_by("claim__transaction_code", "id"))

@@ -1,7 +1,6 @@
 """The archive search and the box labels (CLM-8), staff only and scoped."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from lindung.core.permissions import staff_required
 
+from ..paging import BoundedPaginator
 from .forms import ArchiveSearchForm
 from .labels import label_context, render_label_pdf
 from .selectors import ArchiveQuery, archive_search, box_files
@@ -24,7 +24,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     form = ArchiveSearchForm(request.GET or None)
     query = form.query() if form.is_bound and form.is_valid() else ArchiveQuery()
     files = archive_search(request.user, query) if not form.is_bound or form.is_valid() else None
-    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page")) if files is not None else None
+    page = BoundedPaginator(files, PAGE_SIZE).get_page(request.GET.get("page")) if files is not None else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(

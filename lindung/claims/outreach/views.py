@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from lindung.core.permissions import staff_required
 from lindung.participants.models import Participant
 
 from ..claim import ClaimProgram
+from ..paging import BoundedPaginator
 from .forms import ContactForm, OutreachFilterForm
 from .models import OutreachContact
 from .recap import recap_workbook
@@ -40,7 +40,7 @@ def _filters(request: HttpRequest) -> tuple[OutreachFilterForm, str, int]:
 def outreach_list(request: HttpRequest) -> HttpResponse:
     form, program, months = _filters(request)
     today = timezone.localdate()
-    page = Paginator(outreach_candidates(request.user, program, months, today), PAGE_SIZE).get_page(
+    page = BoundedPaginator(outreach_candidates(request.user, program, months, today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     rules = AgeRules(program)

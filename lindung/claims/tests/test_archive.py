@@ -141,3 +141,17 @@ def test_box_label_of_someone_elses_box_is_refused(coord_a: Any, coord_b: Any, s
     response = client_for(coord_b).get(reverse("claims:box_label"), {"box": "A-BOX"}, follow=True)
     assert "No archived dossier you can see is in box A-BOX." in response.content.decode()
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_counts_stop_at_the_bound_and_the_page_says_so(
+    coord_a: Any, staff: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lindung.claims import paging
+
+    archived(coord_a, staff)
+    archived(coord_a, staff)
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 1)
+    body = client_for(staff["admin"]).get(reverse("claims:archive")).content.decode()
+    assert "More than 10,000 dossiers" in body
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 2)
+    assert "2 dossiers" in client_for(staff["admin"]).get(reverse("claims:archive")).content.decode()
