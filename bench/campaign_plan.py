@@ -112,6 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lindung.messaging.models import OutboxMessage
     from lindung.messaging.outbox import NewMessage, outbox_enqueue
 
+    # Time writing, not sending: no dispatcher kicked after the rows commit (outbox_enqueue
+    # would start one in this process under LINDUNG_JOBS_MODE=thread).
+    from lindung.messaging import outbox
+
+    outbox.kick = lambda: None
+    # What a run killed half-way left behind.
+    left = list(Campaign.objects.filter(name__startswith="bench ", stage__isnull=True))
+    OutboxMessage.objects.filter(source__in=["bench-orm", *(c.source for c in left)]).delete()
+    Campaign.objects.filter(pk__in=[c.pk for c in left]).delete()
     if connection.vendor != "postgresql":
         print("PostgreSQL only: set DATABASE_URL", file=sys.stderr)
         return 2
