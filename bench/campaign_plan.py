@@ -110,12 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lindung.messaging.campaigns.segments import segment_count, segment_queryset
     from lindung.messaging.campaigns.services import segment_save
     from lindung.messaging.models import OutboxMessage
+    from lindung.messaging import outbox
     from lindung.messaging.outbox import NewMessage, outbox_enqueue
 
     # Time writing, not sending: no dispatcher kicked after the rows commit (outbox_enqueue
     # would start one in this process under LINDUNG_JOBS_MODE=thread).
-    from lindung.messaging import outbox
-
     outbox.kick = lambda: None
     # What a run killed half-way left behind.
     left = list(Campaign.objects.filter(name__startswith="bench ", stage__isnull=True))
