@@ -105,12 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection
 
     from lindung.core import access
+    from lindung.messaging import outbox
     from lindung.messaging.campaign_models import Campaign, MessageTemplate
     from lindung.messaging.campaigns.planning import campaign_plan
     from lindung.messaging.campaigns.segments import segment_count, segment_queryset
     from lindung.messaging.campaigns.services import segment_save
     from lindung.messaging.models import OutboxMessage
-    from lindung.messaging import outbox
     from lindung.messaging.outbox import NewMessage, outbox_enqueue
 
     # Time writing, not sending: no dispatcher kicked after the rows commit (outbox_enqueue
