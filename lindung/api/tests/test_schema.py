@@ -22,6 +22,18 @@ def test_schema_generates_without_warnings_and_validates():
         "/api/payments/",
         "/api/payments/{id}/",
         "/api/payments/{id}/reverse/",
+        "/api/participants/{id}/messages/",
+        "/api/message-templates/",
+        "/api/message-templates/{id}/",
+        "/api/segments/",
+        "/api/segments/{id}/",
+        "/api/segments/{id}/count/",
+        "/api/campaigns/",
+        "/api/campaigns/{id}/",
+        "/api/campaigns/{id}/launch/",
+        "/api/campaigns/{id}/pause/",
+        "/api/campaigns/{id}/resume/",
+        "/api/campaigns/{id}/cancel/",
     }
     assert "delete" not in schema["paths"]["/api/participants/{id}/"]
     assert "tokenAuth" in schema["components"]["securitySchemes"]
