@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection
 
     from lindung.core import access
+    from lindung.messaging import outbox
     from lindung.messaging.campaign_models import Campaign, MessageTemplate
     from lindung.messaging.campaigns.planning import campaign_plan
     from lindung.messaging.campaigns.segments import segment_count, segment_queryset
@@ -112,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lindung.messaging.models import OutboxMessage
     from lindung.messaging.outbox import NewMessage, outbox_enqueue
 
+    # Time writing, not sending: no dispatcher kicked after the rows commit (outbox_enqueue
+    # would start one in this process under LINDUNG_JOBS_MODE=thread).
+    outbox.kick = lambda: None
+    # What a run killed half-way left behind.
+    left = list(Campaign.objects.filter(name__startswith="bench ", stage__isnull=True))
+    OutboxMessage.objects.filter(source__in=["bench-orm", *(c.source for c in left)]).delete()
+    Campaign.objects.filter(pk__in=[c.pk for c in left]).delete()
     if connection.vendor != "postgresql":
         print("PostgreSQL only: set DATABASE_URL", file=sys.stderr)
         return 2

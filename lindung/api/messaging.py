@@ -28,7 +28,8 @@ from .permissions import IsAdminOrCoordinator
 
 NOT_FOUND = OpenApiResponse(description="No such record, or not one of yours.")
 INVALID = OpenApiResponse(description="Field errors, keyed by field name.")
-FORBIDDEN = OpenApiResponse(description="Only administrators may do this.")
+FORBIDDEN = OpenApiResponse(description="Your role may not do this (e.g. a coordinator writing a template).")
+REFUSED = OpenApiResponse(description="Not possible from the campaign's status (the message says why).")
 
 
 def _user(request: Request) -> User:
@@ -104,7 +105,7 @@ SegmentCount = inline_serializer(
 @extend_schema_view(
     list=extend_schema(summary="Saved segments (a coordinator's own)"),
     retrieve=extend_schema(summary="One segment", responses={200: SegmentSerializer, 404: NOT_FOUND}),
-    create=extend_schema(summary="Save a segment", responses={201: SegmentSerializer, 400: INVALID}),
+    create=extend_schema(summary="Save a segment", responses={201: SegmentSerializer, 400: INVALID, 403: FORBIDDEN}),
 )
 class SegmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -193,6 +194,9 @@ class CampaignSerializer(serializers.ModelSerializer):
             segment.queryset = access.scope(principal, Segment.objects.all())
 
 
+STEERED: dict[int, Any] = {200: CampaignSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND}
+
+
 @extend_schema_view(
     list=extend_schema(summary="Campaigns (a coordinator's own)"),
     retrieve=extend_schema(
@@ -200,7 +204,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     ),
     create=extend_schema(
         summary="Create a campaign (draft, or scheduled when scheduled_for is given)",
-        responses={201: CampaignSerializer, 400: INVALID},
+        responses={201: CampaignSerializer, 400: INVALID, 403: FORBIDDEN},
     ),
 )
 class CampaignViewSet(
@@ -234,38 +238,22 @@ class CampaignViewSet(
         campaign.refresh_from_db()
         return Response(CampaignSerializer(campaign, context={"request": request}).data)
 
-    @extend_schema(
-        summary="Write the outbox rows and start sending",
-        request=None,
-        responses={200: CampaignSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
+    @extend_schema(summary="Write the outbox rows and start sending", request=None, responses=STEERED)
     @action(detail=True, methods=["post"])
     def launch(self, request: Request, pk: int) -> Response:
         return self._move(request, "launch")
 
-    @extend_schema(
-        summary="Hold the campaign's queued messages",
-        request=None,
-        responses={200: CampaignSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
+    @extend_schema(summary="Hold the campaign's queued messages", request=None, responses=STEERED)
     @action(detail=True, methods=["post"])
     def pause(self, request: Request, pk: int) -> Response:
         return self._move(request, "pause")
 
-    @extend_schema(
-        summary="Send the held messages again",
-        request=None,
-        responses={200: CampaignSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
+    @extend_schema(summary="Send the held messages again", request=None, responses=STEERED)
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: int) -> Response:
         return self._move(request, "resume")
 
-    @extend_schema(
-        summary="Cancel: unsent messages are skipped",
-        request=None,
-        responses={200: CampaignSerializer, 400: INVALID, 404: NOT_FOUND},
-    )
+    @extend_schema(summary="Cancel: unsent messages are skipped", request=None, responses=STEERED)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: int) -> Response:
         return self._move(request, "cancel")
