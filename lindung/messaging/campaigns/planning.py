@@ -19,6 +19,7 @@ from lindung.core import access
 
 from ..campaign_models import Campaign
 from ..models import OutboxMessage
+from .control import hold_back_control
 from .segments import segment_queryset
 
 COLUMNS = (
@@ -84,8 +85,11 @@ def plan_policy(campaign: Campaign) -> int:
 
 
 def campaign_plan(campaign: Campaign) -> int:
-    """Write the campaign's rows (idempotent) and return how many are new."""
-    return plan_policy(campaign) if campaign.stage_id else plan_segment(campaign)
+    """Write the campaign's rows (idempotent), hold back the policy's control group, and
+    return how many rows are new."""
+    planned = plan_policy(campaign) if campaign.stage_id else plan_segment(campaign)
+    hold_back_control(campaign)
+    return planned
 
 
 def today_local() -> datetime.date:
