@@ -105,8 +105,16 @@ def _die_mid_batch(rows: list[OutboxMessage]) -> None:
             provider.send(Outgoing(row.pk, "whatsapp", row.participant.phone, row.template, "id", [], row.body, ""))
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_batch_is_reconciled_from_webhooks_not_resent(coord_a, settings, live_server):
+    if connection.vendor != "postgresql":
+        # The in-memory SQLite test database is one connection shared by this thread and
+        # the live server's, and the webhook applies its callbacks in that thread while
+        # this one dispatches: two transactions on one connection ("cannot release
+        # savepoint"). A SQLite deployment's threads each open their own connection to
+        # the file, so this is a limit of the test database, not of the code under test.
+        pytest.skip("needs a database server: SQLite's test database is one shared connection")
     with fp.FakeProvider(webhook_url=live_server.url + WEBHOOK, webhook_delay=0.05) as fake:
         use_fake(settings, fake)
         for _ in range(20):
