@@ -228,6 +228,8 @@ def test_a_bill_run_bigger_than_one_read_keeps_the_tallies_exact(coord_a, coord_
 
     monkeypatch.setattr(monthly, "CHUNK", 7)
     monkeypatch.setattr(maintain, "READ_CHUNK", 2)
+    monkeypatch.setattr(maintain, "ROWS_CHUNK", 3)
+    monkeypatch.setattr(maintain, "UPSERT_ROWS", 2)
     for n in range(12):
         informal_participant(coordinator=coord_a if n % 3 else coord_b, registration_date=datetime.date(2025, 1, 1))
     arrears_rebuild()
