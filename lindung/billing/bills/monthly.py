@@ -22,9 +22,9 @@ bill from one income and lines from another.
 
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -112,16 +112,6 @@ def _enrolment(chunked: bool) -> str:
          GROUP BY pp.participant_id"""
 
 
-def _billable(chunked: bool) -> str:
-    """FROM ... WHERE of the participants the run bills (those still without the month's bill)."""
-    only = f"AND {among('p.id')}" if chunked else ""
-    return f"""
-          FROM {PARTICIPANTS} p
-          LEFT JOIN ({_enrolment(chunked)}) e ON e.participant_id = p.id
-         WHERE p.status IN ({STATUS_SQL}) AND p.registration_date <= %(month_end)s {only}
-           AND NOT EXISTS (SELECT 1 FROM {BILLS} b WHERE b.participant_id = p.id AND b.month = %(month)s)"""
-
-
 def _key_columns() -> str:
     return f"p.category, p.declared_income, COALESCE(e.mask, {NO_ROWS}), COALESCE(e.tier, {NO_TIER})"
 
@@ -153,39 +143,39 @@ def _execute(sql: str, params: Any = None) -> int:
 # --- the run's steps -----------------------------------------------------------------
 
 
-def billable_ids(month: datetime.date, only: Sequence[int] | None) -> list[int]:
-    sql = f"SELECT p.id FROM {PARTICIPANTS} p WHERE p.status IN ({STATUS_SQL}) AND p.registration_date <= %(month_end)s"
-    sql += f""" AND NOT EXISTS (SELECT 1 FROM {BILLS} b WHERE b.participant_id = p.id AND b.month = %(month)s)"""
-    if only is not None:
-        sql += f" AND {among('p.id')}"
-    return [row[0] for row in _fetch(sql + " ORDER BY p.id", _params(month, only))]
+@dataclass
+class Census:
+    """Who the run is about, from one pass over the registry: how many already have the
+    month's bill, and the others' ids (ascending) by combination."""
+
+    billed: int = 0
+    by_key: dict[Key, list[int]] = field(default_factory=dict)
+
+    def ids(self, keys: Iterable[Key]) -> list[int]:
+        return sorted(pk for key in keys for pk in self.by_key.get(key, ()))
 
 
-def billed_count(month: datetime.date, only: Sequence[int] | None) -> int:
-    sql = f"""SELECT COUNT(*) FROM {PARTICIPANTS} p
-               WHERE p.status IN ({STATUS_SQL}) AND p.registration_date <= %(month_end)s
-                 AND EXISTS (SELECT 1 FROM {BILLS} b WHERE b.participant_id = p.id AND b.month = %(month)s)"""
-    if only is not None:
-        sql += f" AND {among('p.id')}"
-    return int(_fetch(sql, _params(month, only))[0][0])
-
-
-def combinations(month: datetime.date, only: Sequence[int] | None) -> list[Key]:
-    """Every distinct (category, income, programs, tier) among those the run would bill."""
-    sql = f"SELECT DISTINCT {_key_columns()} {_billable(chunked=only is not None)}"
-    return [(row[0], row[1], int(row[2]), int(row[3])) for row in _fetch(sql, _params(month, only))]
-
-
-def participants_of(keys: set[Key], month: datetime.date, only: Sequence[int] | None) -> Iterator[tuple[int, Key]]:
-    """(participant id, combination) of those billed under ``keys`` (the ones that could
-    not be computed), in id order."""
-    if not keys:
-        return
-    sql = f"SELECT p.id, {_key_columns()} {_billable(chunked=only is not None)} ORDER BY p.id"
-    for row in _fetch(sql, _params(month, only)):
-        key = (row[1], row[2], int(row[3]), int(row[4]))
-        if key in keys:
-            yield row[0], key
+def census(month: datetime.date, only: Sequence[int] | None) -> Census:
+    only_sql = f"AND {among('p.id')}" if only is not None else ""
+    sql = f"""
+        SELECT p.id, {_key_columns()},
+               CASE WHEN EXISTS (SELECT 1 FROM {BILLS} b WHERE b.participant_id = p.id AND b.month = %(month)s)
+                    THEN 1 ELSE 0 END
+          FROM {PARTICIPANTS} p
+          LEFT JOIN ({_enrolment(chunked=only is not None)}) e ON e.participant_id = p.id
+         WHERE p.status IN ({STATUS_SQL}) AND p.registration_date <= %(month_end)s {only_sql}
+         ORDER BY p.id"""
+    found = Census()
+    # A server-side cursor on PostgreSQL: a million rows are read in batches.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, _params(month, only))
+        while rows := cursor.fetchmany(10_000):
+            for pk, category, income, mask, tier, billed in rows:
+                if billed:
+                    found.billed += 1
+                else:
+                    found.by_key.setdefault((category, income, int(mask), int(tier)), []).append(pk)
+    return found
 
 
 @dataclass

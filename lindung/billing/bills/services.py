@@ -104,13 +104,14 @@ def bills_generate(
     month = month_start(month)
     result = GenerationResult(month=month)
     only = sorted({int(pk) for pk in participant_ids}) if participant_ids is not None else None
-    result.already_billed = monthly.billed_count(month, only)
-    plan = monthly.plan(monthly.combinations(month, only), month, rules_in_force(month))
-    for participant_id, key in monthly.participants_of(set(plan.refused), month, only):
-        result.problems[participant_id] = plan.refused[key]
+    census = monthly.census(month, only)
+    result.already_billed = census.billed
+    plan = monthly.plan(list(census.by_key), month, rules_in_force(month))
+    refused = sorted((pk, why) for combination, why in plan.refused.items() for pk in census.by_key[combination])
+    result.problems.update(refused)
     if not plan.computed:
         return result
-    ids = monthly.billable_ids(month, only)
+    ids = census.ids(plan.computed)
     with monthly.run_tables(plan):
         for start in range(0, len(ids), monthly.CHUNK):
             result.created += _bill_chunk(ids[start : start + monthly.CHUNK], month)
