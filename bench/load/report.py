@@ -106,8 +106,8 @@ def render(out: Path) -> str:
         if views:
             lines += [
                 "",
-                "Where the time went, per view (the app's request lines: medians; CPU is the gunicorn worker "
-                "thread's, database is the wait on PostgreSQL; CPU s is the view's total over the step):",
+                "Where the time went, per view (the app's request lines: medians; CPU is the gunicorn worker's, "
+                "database is the wait on PostgreSQL; CPU s is the view's total over the step):",
                 "",
                 "| view | requests | duration ms | CPU ms | database ms | queries | CPU s |",
                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
