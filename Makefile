@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck migrate demo messages bench clean chromium smoke
+.PHONY: run test setup lint typecheck migrate demo messages bench load clean chromium smoke
 
 $(STAMP): requirements/base.txt requirements/production.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -60,6 +60,14 @@ messages: setup
 
 bench: setup
 	$(PY) -m bench.run
+
+# Load test through the production stack (nginx, gunicorn, Celery, PostgreSQL, Redis)
+# against LOAD_DB (default lindung_bench); locust comes from requirements/bench.txt, which
+# `make test` never installs. See BENCHMARKS.md, "Load through the production stack".
+load: setup
+	$(PY) -m pip install --quiet -r requirements/bench.txt
+	bash bench/load/run.sh
+	$(PY) -m bench.load.report
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

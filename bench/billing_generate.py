@@ -392,6 +392,24 @@ def _timed(label: str, started: float) -> float:
     return now
 
 
+def _with_referrers(cursor: Any, tables: list[str]) -> list[str]:
+    """The tables plus every table whose foreign keys point at them (the messaging outbox
+    names bills, for one): TRUNCATE refuses to leave such rows dangling."""
+    found = list(tables)
+    while True:
+        cursor.execute(
+            "SELECT DISTINCT c.conrelid::regclass::text FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.confrelid::regclass::text = ANY(%s) "
+            "AND NOT c.conrelid::regclass::text = ANY(%s)",
+            [found, found],
+        )
+        more = [row[0] for row in cursor.fetchall()]
+        if not more:
+            return found
+        print(f"  also emptied (they refer to the billing tables): {', '.join(more)}")
+        found += more
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     setup()
@@ -437,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cursor.execute("SET LOCAL session_replication_role = replica")  # no per-row FK triggers
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         # FREEZE needs the tables emptied in this transaction; it spares the later hint-bit rewrite.
-        cursor.execute(f"TRUNCATE {', '.join(TABLES)}, billing_receiptsequence")
+        cursor.execute(f"TRUNCATE {', '.join(_with_referrers(cursor, [*TABLES, 'billing_receiptsequence']))}")
         dropped = {table: _indexes(cursor, table) for table in TABLES}
         for table, items in dropped.items():
             for kind, name, _definition in items:

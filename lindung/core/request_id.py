@@ -4,14 +4,23 @@ The id comes from the X-Request-ID header when it looks like one (nginx sets it,
 deploy/nginx/lindung.conf), else a new one is made; it is put on every log line written
 while the request runs (lindung.core.logs), handed to Celery tasks queued by it
 (lindung.core.task_context) and returned in the response's X-Request-ID header, so a
-user's report, nginx's access log, the app's and the worker's lines can be matched."""
+user's report, nginx's access log, the app's and the worker's lines can be matched.
 
+The request's own line also says where its time went: the view, the CPU time of the
+worker process (Python, templates, and password hashing, which libargon2 does in threads
+of its own) and the time spent waiting on the database, so a slow page can be told apart
+from a busy machine (bench/load reads them). A gunicorn sync worker serves one request
+at a time, so its process time is the request's, give or take a background thread."""
+
+import contextlib
 import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 from .logs import request_id_var
@@ -40,8 +49,11 @@ class RequestIdMiddleware:
         request_id = request_id_from(request.headers.get(HEADER))
         token = request_id_var.set(request_id)
         started = time.monotonic()
+        cpu_started = time.process_time()
+        database = DatabaseTime()
         try:
-            response = self.get_response(request)
+            with database.measuring():
+                response = self.get_response(request)
             response[HEADER] = request_id
             user = getattr(request, "user", None)
             # The path only: query strings carry searches (names, NIKs). The formatter
@@ -56,9 +68,36 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "cpu_ms": round((time.process_time() - cpu_started) * 1000, 1),
+                    "db_ms": round(database.seconds * 1000, 1),
+                    "queries": database.queries,
+                    "view": request.resolver_match.view_name if request.resolver_match else "",
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
                 },
             )
             return response
         finally:
             request_id_var.reset(token)
+
+
+class DatabaseTime:
+    """Queries and the time spent in them, on every configured database, for one request."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.monotonic()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.seconds += time.monotonic() - started
+
+    @contextlib.contextmanager
+    def measuring(self) -> Iterator[None]:
+        with contextlib.ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(self))
+            yield

@@ -29,16 +29,35 @@ Key = tuple[Any, ...]
 Figures = dict[Key, Counter[str]]
 
 _tracked: ContextVar[frozenset[tuple[int, Source]]] = ContextVar("tallies_tracked", default=frozenset())
+# Ids per aggregate query, and rows per upsert: a bounded number of parameters on every
+# database (SQLite takes 32,766).
+READ_CHUNK = 2000
+ROWS_CHUNK = 10_000
+UPSERT_ROWS = 500
 
 
 def _read(source: Source, participant_ids: Sequence[int], row_ids: Sequence[int] | None = None) -> Figures:
     out: Figures = {}
-    key_names = list(source.keys)
-    for start in range(0, len(participant_ids), 2000):
-        for row in source.aggregate(participant_ids[start : start + 2000], row_ids):
-            key = tuple(_normal(row[name]) for name in key_names)
-            out[key] = Counter({m: int(row[m] or 0) for m in source.measures})
+    for start in range(0, len(participant_ids), READ_CHUNK):
+        _add_rows(out, source, source.aggregate(participant_ids[start : start + READ_CHUNK], row_ids))
     return out
+
+
+def _read_rows(source: Source, row_ids: Sequence[int]) -> Figures:
+    """What these source rows (e.g. bills just created) contribute, by their own ids only."""
+    out: Figures = {}
+    for start in range(0, len(row_ids), ROWS_CHUNK):
+        _add_rows(out, source, source.aggregate(None, row_ids[start : start + ROWS_CHUNK]))
+    return out
+
+
+def _add_rows(out: Figures, source: Source, rows: Iterable[dict[str, Any]]) -> None:
+    # One key can come out of several chunks (two chunks' participants share a
+    # coordinator and month): their figures add up.
+    key_names = list(source.keys)
+    for row in rows:
+        key = tuple(_normal(row[name]) for name in key_names)
+        out.setdefault(key, Counter()).update({m: int(row[m] or 0) for m in source.measures})
 
 
 def _read_all(source: Source) -> Figures:
@@ -74,14 +93,20 @@ def _apply(source: Source, deltas: Figures) -> None:
     measures = list(source.measures)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in [*keys, *measures])
-    placeholders = ", ".join(["%s"] * (len(keys) + len(measures)))
+    row = "(" + ", ".join(["%s"] * (len(keys) + len(measures))) + ")"
     updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
     conflict = ", ".join(quote(c) for c in _constraint_columns(model))
-    # Identifiers come from the models' own metadata; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
     params = [(*key, *(delta[m] for m in measures)) for key, delta in sorted(deltas.items(), key=_sort_key)]
+    # Many keys per statement: a bill run's chunk touches a thousand keys, and one
+    # round trip each cost more than the bills themselves. Each key occurs once (they are
+    # the dict's keys), as ON CONFLICT DO UPDATE requires within one statement.
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(params), UPSERT_ROWS):
+            batch = params[start : start + UPSERT_ROWS]
+            values = ", ".join([row] * len(batch))
+            # Identifiers come from the models' own metadata; values are parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
+            cursor.execute(sql, [value for item in batch for value in item])
 
 
 def _sort_key(item: tuple[Key, Any]) -> tuple[str, ...]:
@@ -132,7 +157,10 @@ def bills_added(participant_ids: Iterable[int], bill_ids: Sequence[int]) -> None
         pks = [pk for pk in ids if (pk, source) not in outer]  # an outer bracket counts the rest
         if pks and bill_ids:
             _lock(pks)
-            _apply(source, _read(source, pks, bill_ids))
+            # The monthly run: nobody is counted by an outer bracket, so the new bills are
+            # read by their ids alone (a chunk of 10,000 bills in a few small queries).
+            figures = _read_rows(source, list(bill_ids)) if len(pks) == len(ids) else _read(source, pks, bill_ids)
+            _apply(source, figures)
 
 
 def payment_added(participant_id: int, payment_id: int) -> None:

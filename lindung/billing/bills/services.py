@@ -6,17 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from lindung.billing.bills import monthly
 from lindung.billing.models import Bill, BillLine
-from lindung.contributions.calculator import Calculation, add_months, contribution_calculate, due_date, month_start
+from lindung.contributions.calculator import Calculation, contribution_calculate, due_date, month_start
 from lindung.contributions.selectors import RuleBook, participant_programs_on, rules_in_force
 from lindung.core import events
-from lindung.participants.models import Participant, Status
+from lindung.participants.models import Participant
 
-CHUNK = 2000
-BILLED_STATUSES = (Status.ACTIVE,)
+BILLED_STATUSES = monthly.BILLED_STATUSES
 
 
 @dataclass
@@ -28,8 +28,7 @@ class GenerationResult:
     problems: dict[int, str] = field(default_factory=dict)
 
 
-def month_end(month: datetime.date) -> datetime.date:
-    return add_months(month, 1) - datetime.timedelta(days=1)
+month_end = monthly.month_end
 
 
 class _Calculator:
@@ -99,47 +98,35 @@ def bills_generate(
 ) -> GenerationResult:
     """Create the month's missing bills for active participants registered by the end of
     the month. Running it again creates nothing new; a bill already issued is never
-    recomputed (it was judged by the rules of its own month)."""
+    recomputed (it was judged by the rules of its own month). Set-based (monthly.py):
+    the calculator runs once per distinct combination, SQL writes the bills chunk by
+    chunk, each chunk in its own transaction with its ``bills.generated`` event."""
     month = month_start(month)
     result = GenerationResult(month=month)
-    calculator = _Calculator(month)
-    queryset = Participant.objects.filter(status__in=BILLED_STATUSES, registration_date__lte=month_end(month))
-    if participant_ids is not None:
-        queryset = queryset.filter(pk__in=list(participant_ids))
-    ids = list(queryset.exclude(bills__month=month).order_by("pk").values_list("pk", flat=True))
-    result.already_billed = queryset.filter(bills__month=month).count()
-    for start in range(0, len(ids), CHUNK):
-        chunk = Participant.objects.filter(pk__in=ids[start : start + CHUNK]).prefetch_related("program_rows")
-        result.created += _create_chunk(chunk, calculator, result)
-        if report:
-            report(min(start + CHUNK, len(ids)), len(ids))
+    only = sorted({int(pk) for pk in participant_ids}) if participant_ids is not None else None
+    census = monthly.census(month, only)
+    result.already_billed = census.billed
+    plan = monthly.plan(list(census.by_key), month, rules_in_force(month))
+    refused = sorted((pk, why) for combination, why in plan.refused.items() for pk in census.by_key[combination])
+    result.problems.update(refused)
+    if not plan.computed:
+        return result
+    ids = census.ids(plan.computed)
+    with monthly.run_tables(plan):
+        for start in range(0, len(ids), monthly.CHUNK):
+            result.created += _bill_chunk(ids[start : start + monthly.CHUNK], month)
+            if report:
+                report(min(start + monthly.CHUNK, len(ids)), len(ids))
     return result
 
 
 @transaction.atomic
-def _create_chunk(chunk: "Iterable[Participant]", calculator: _Calculator, result: GenerationResult) -> int:
-    pending: list[tuple[Bill, list[BillLine]]] = []
-    for participant in chunk:
-        try:
-            calc = calculator.for_participant(participant)
-        except ValidationError as exc:
-            result.problems[participant.pk] = "; ".join(exc.messages)
-            continue
-        pending.append(_new_bill(participant, calc, calculator.due_date(participant.category)))
-    if not pending:
-        return 0
-    try:
-        with transaction.atomic():
-            bills = Bill.objects.bulk_create([bill for bill, _lines in pending])
-    except IntegrityError:
-        # Someone billed part of this chunk meanwhile: fall back to one by one.
-        return _create_one_by_one(pending)
-    lines = []
-    for bill, bill_lines in zip(bills, (lines for _bill, lines in pending), strict=True):
-        for line in bill_lines:
-            line.bill = bill
-            lines.append(line)
-    BillLine.objects.bulk_create(lines)
+def _bill_chunk(ids: list[int], month: datetime.date) -> int:
+    created = monthly.bill_chunk(ids, month)
+    # Just what the subscribers read (the tallies, the arrears of bills already late).
+    bills = [
+        Bill(pk=pk, participant_id=participant_id, month=month, due_date=due) for pk, participant_id, due in created
+    ]
     _generated(bills)
     return len(bills)
 
@@ -155,22 +142,6 @@ def _generated(bills: list[Bill]) -> None:
             month=bills[0].month,
             bills=len(bills),
         )
-
-
-def _create_one_by_one(pending: list[tuple[Bill, list[BillLine]]]) -> int:
-    created = []
-    for bill, lines in pending:
-        try:
-            with transaction.atomic():
-                bill.save()
-                for line in lines:
-                    line.bill = bill
-                BillLine.objects.bulk_create(lines)
-                created.append(bill)
-        except IntegrityError:
-            continue
-    _generated(created)
-    return len(created)
 
 
 def bills_ensure(participant: Participant, months: Iterable[datetime.date]) -> list[Bill]:

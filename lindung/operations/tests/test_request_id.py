@@ -33,6 +33,10 @@ def test_each_request_is_logged_once_with_its_id(client, log_lines, coord_a):
     mine = [e for e in lines if e.get("request_id") == "req-abcdef-42" and e["logger"] == "lindung.request"]
     assert len(mine) == 1
     assert mine[0]["status"] == 200 and mine[0]["path"] == "/participants/" and mine[0]["user_id"] == coord_a.pk
+    # Where the time went: the view, the thread's CPU, the database (the list reads it).
+    assert mine[0]["view"] == "participants:list"
+    assert mine[0]["queries"] >= 1 and 0 < mine[0]["db_ms"] <= mine[0]["duration_ms"]
+    assert mine[0]["cpu_ms"] > 0
     assert request_id_var.get() == ""  # reset once the request is over
 
 

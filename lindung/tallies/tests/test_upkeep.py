@@ -218,3 +218,21 @@ def test_arrears_page_summary_from_the_tally_equals_the_rows(who, world, request
     page = login_client(user).get(reverse("billing:arrears"))
     shown = {key: figures for _label, key, figures in page.context["summary"]}
     assert shown == ageing_summary(arrears_by_participant(user, {}, TODAY))
+
+
+def test_a_bill_run_bigger_than_one_read_keeps_the_tallies_exact(coord_a, coord_b, monkeypatch):
+    # Chunks of the run and of the tallies' reads far smaller than the participants, so
+    # one tally key (coordinator, month) is met in several reads and must add up.
+    from lindung.billing.bills import monthly
+    from lindung.tallies import maintain
+
+    monkeypatch.setattr(monthly, "CHUNK", 7)
+    monkeypatch.setattr(maintain, "READ_CHUNK", 2)
+    monkeypatch.setattr(maintain, "ROWS_CHUNK", 3)
+    monkeypatch.setattr(maintain, "UPSERT_ROWS", 2)
+    for n in range(12):
+        informal_participant(coordinator=coord_a if n % 3 else coord_b, registration_date=datetime.date(2025, 1, 1))
+    arrears_rebuild()
+    for offset in (-1, 0):
+        assert bills_generate(month=add_months(THIS_MONTH, offset)).created == 12
+    agree()
