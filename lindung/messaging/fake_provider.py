@@ -227,7 +227,17 @@ class FakeProvider:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
+                if len(raw) < length:
+                    # The client died mid-request (a SIGKILLed worker): the real API never
+                    # saw a whole message, so nothing is accepted or counted.
+                    self.close_connection = True
+                    return
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    self._answer(400, {"error": {"message": "body is not JSON", "code": 100}})
+                    return
                 if self.path.endswith("/sms"):
                     fake._sms(self, body)
                 elif self.path.endswith("/messages"):

@@ -155,3 +155,29 @@ def test_the_development_provider_keeps_messages_for_the_admins_page(coord_a, ad
     assert response.status_code == 200 and "Halo Siti Dev" in response.content.decode()
     client.force_login(coord_a)
     assert client.get("/messaging/dev-outbox/").status_code == 403
+
+
+def test_the_fake_counts_no_message_from_a_request_cut_off_before_its_body():
+    """A worker SIGKILLed while writing its request never handed the API a message: the
+    fake must not count one (the exactly-once test counts at the fake)."""
+    import json
+    import socket
+
+    body = json.dumps({"to": "6281234567890", "biz_opaque_callback_data": "7"}).encode()
+    with fp.FakeProvider(send_webhooks=False) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as cut:
+            cut.sendall(
+                b"POST /v21.0/1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            )  # killed after the headers, before a byte of the body
+        whole = CloudProvider(
+            {
+                "base_url": server.base_url,
+                "api_version": "v21.0",
+                "phone_number_id": "1",
+                "access_token": "t",
+                "timeout": 5,
+            }
+        ).send(Outgoing(8, "whatsapp", "+6281234567890", "late", "id", [], "", ""))
+        assert whole.outcome == Outcome.ACCEPTED  # served after the cut request
+        assert server.accepted == {"8": 1}
