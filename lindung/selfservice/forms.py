@@ -123,6 +123,9 @@ class RegistrationForm(forms.Form):
             "hx-trigger": "keyup changed delay:400ms, change",
             "hx-target": "#nik-check",
             "hx-include": "[name=nik],[name=birth_date],[name=sex]",
+            # The three fields share one queue: a newer check cancels one in flight, so
+            # an older answer (NIK typed, no birth date yet) never lands last.
+            "hx-sync": "#nik-check:replace",
         }
         for name in ("nik", "birth_date", "sex"):
             self.fields[name].widget.attrs.update(nik_check)
@@ -138,6 +141,7 @@ class RegistrationForm(forms.Form):
             "hx-trigger": "keyup changed delay:400ms, change",
             "hx-target": "#contribution",
             "hx-include": "[name=declared_income],[name=programs]",
+            "hx-sync": "#contribution:replace",
         }
         self.fields["declared_income"].widget.attrs.update(contribution)
         self.fields["programs"].widget.attrs.update(contribution)
