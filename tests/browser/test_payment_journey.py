@@ -36,6 +36,9 @@ def test_coordinator_records_a_cash_payment_and_downloads_the_receipt(page: Page
     section = page.locator("#payments")
     expect(section.locator("tbody tr")).to_have_count(2)  # two open bills
     section.locator(f"a[href$='/billing/participants/{participant.pk}/pay/']").click()
+    # htmx (a deferred script) binds the form on DOMContentLoaded: waiting for the new page's
+    # load event keeps the first choice below from landing before anything listens (CI flake).
+    page.wait_for_url(re.compile(rf"/billing/participants/{participant.pk}/pay/$"), wait_until="load")
 
     amount = page.locator("#id_amount")
     expect(amount).to_have_value(str(options[0]))
