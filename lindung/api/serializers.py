@@ -10,7 +10,7 @@ from rest_framework import serializers
 from lindung.accounts.models import Role, User
 from lindung.communities.models import CommunityGroup
 from lindung.core.scoping import scope_queryset
-from lindung.participants.columns import API_LIST_KEYS, FIELDS
+from lindung.participants.columns import API_LIST_KEYS, EDITABLE_FIELDS, FIELDS
 from lindung.participants.models import Category, ConsentMethod, Participant, Status
 from lindung.regions.models import Region
 
@@ -150,28 +150,7 @@ class ParticipantWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [
-            "nik",
-            "full_name",
-            "birth_place",
-            "birth_date",
-            "sex",
-            "family_card_number",
-            "address",
-            "village",
-            "phone",
-            "email",
-            "occupation",
-            "category",
-            "declared_income",
-            "community_group",
-            "coordinator",
-            "membership_number",
-            "status",
-            "contact_consent",
-            "consent_method",
-            "reason",
-        ]
+        fields = [*EDITABLE_FIELDS, "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -62,3 +62,28 @@ COLUMNS = [_column(key) for key in LIST_KEYS]
 
 def list_columns(user: Any) -> list[Column]:
     return [_column(key) for key in keys_for(user, LIST_KEYS)]
+
+
+# The fields a person edits on a participant, in the order the form and the API take them:
+# the registration form and the API's write serializer both build on this one list.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "nik",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "family_card_number",
+    "address",
+    "village",
+    "phone",
+    "email",
+    "occupation",
+    "category",
+    "declared_income",
+    "community_group",
+    "coordinator",
+    "membership_number",
+    "status",
+    "contact_consent",
+    "consent_method",
+)

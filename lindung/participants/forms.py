@@ -11,6 +11,7 @@ from lindung.core import access
 from lindung.core.scoping import scope_queryset
 from lindung.regions.fields import DistrictField, RegencyField, district_options, home_regency, needs_regency_choice
 
+from .columns import EDITABLE_FIELDS
 from .filters import model_choice, village_choices
 from .models import Category, ConsentMethod, DocumentKind, FamilyMember, Participant, Sex, Status
 from .nik import clean_nik, parse_nik
@@ -57,27 +58,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "nik",
-            "full_name",
-            "birth_place",
-            "birth_date",
-            "sex",
-            "family_card_number",
-            "address",
-            "village",
-            "phone",
-            "email",
-            "occupation",
-            "category",
-            "declared_income",
-            "community_group",
-            "coordinator",
-            "membership_number",
-            "status",
-            "contact_consent",
-            "consent_method",
-        ]
+        fields = list(EDITABLE_FIELDS)
         error_messages = {"nik": {"unique": _(DUPLICATE_NIK_MESSAGE)}}
         widgets = {
             "birth_date": DateInput(),
