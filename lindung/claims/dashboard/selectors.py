@@ -137,27 +137,28 @@ def by_area_and_officer(claims: QuerySet[Claim], today: datetime.date) -> tuple[
     """Claims in progress per branch area and per officer, from one grouped scan.
 
     One branch serves one installation; its areas are the regencies its participants live
-    in. The scan groups by (district, officer), one join fewer than by regency; the few
-    cells are then folded into regencies and into officers."""
+    in. The scan groups the claim's own copy of the participant's district and the officer
+    (no join, served by the claim_area_officer index); the few cells are then folded into
+    regencies and into officers."""
     level = ServiceLevel.on(today)
     late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
     cells = list(
         claims.filter(status__in=IN_PROGRESS)
         .order_by()
-        .values("participant__district_id", "officer_id")
+        .values("district_id", "officer_id")
         .annotate(
             total=Count("id"),
             docs=Count("id", filter=Q(status=S.NEEDS_DOCUMENTS)),
             late=Count("id", filter=late & Q(submitted_on__isnull=False)),
         )
     )
-    districts = {cell["participant__district_id"] for cell in cells} - {None}
+    districts = {cell["district_id"] for cell in cells} - {None}
     regencies = dict(Region.objects.filter(pk__in=districts).values_list("pk", "parent__name"))
     officers = {cell["officer_id"] for cell in cells} - {None}
     names = dict(get_user_model().objects.filter(pk__in=officers).values_list("pk", "username"))
     no_area, nobody = _("No area"), _("No officer yet")
     return (
-        _fold(cells, lambda cell: regencies.get(cell["participant__district_id"]) or no_area),
+        _fold(cells, lambda cell: regencies.get(cell["district_id"]) or no_area),
         _fold(cells, lambda cell: names.get(cell["officer_id"]) or nobody),
     )
 
