@@ -16,8 +16,9 @@ from .claim import Claim
 
 # Participant ids per UPDATE: keeps the IN list well inside SQLite's variable limit.
 CHUNK = 1000
-# The participant fields the claim copies (village decides the district).
-COPIED_FROM = frozenset({"coordinator", "village", "district"})
+# The participant fields the copies follow: the district is derived from the village (a
+# bulk update lists "district" among its fields whatever changed, so it is not a signal).
+COPIED_FROM = frozenset({"coordinator", "village"})
 
 
 def claims_follow_participants(participant_ids: Iterable[int]) -> int:

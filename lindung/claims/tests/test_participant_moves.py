@@ -112,6 +112,14 @@ def test_an_edit_of_other_fields_leaves_the_copies_alone(coord_a: Any) -> None:
     assert claim.district_id is None
 
 
+def test_a_bulk_update_of_other_fields_leaves_the_copies_alone(coord_a: Any) -> None:
+    claim = jht_claim(coord_a)
+    Claim.objects.filter(pk=claim.pk).update(district_id=None)
+    participant_services.participants_update_bulk(actor=coord_a, changes=[(claim.participant, {"occupation": "Tani"})])
+    claim.refresh_from_db()
+    assert claim.district_id is None
+
+
 def test_the_migration_fills_in_existing_claims(coord_a: Any, coord_b: Any) -> None:
     mine, theirs = jht_claim(coord_a), jht_claim(coord_b)
     Claim.objects.update(coordinator_id=None, district_id=None)
