@@ -58,8 +58,8 @@ def subjects() -> dict[str, Any]:
     from .generate import ADMIN_USERNAME
 
     admin = User.objects.get(username=ADMIN_USERNAME)
-    busiest = Claim.objects.values("participant__coordinator").annotate(n=Count("id")).order_by("-n").first() or {}
-    coordinator = User.objects.get(pk=busiest["participant__coordinator"])
+    busiest = Claim.objects.values("coordinator").annotate(n=Count("id")).order_by("-n").first() or {}
+    coordinator = User.objects.get(pk=busiest["coordinator"])
     services, _created = User.objects.get_or_create(username="bench_claims_services", defaults={"role": "officer"})
     services.duties.add(*Duty.objects.filter(code__in=["claims_services", "finance_head"]))
     sample = list(
@@ -108,7 +108,7 @@ def cases(s: dict[str, Any]) -> list[Case]:
         Case(
             "queue_coordinator", "Work queue, coordinator", "coordinator", ["/claims/"],
             baseline_sql="SELECT * FROM claims_claim c JOIN participants_participant p ON p.id = c.participant_id "
-            "WHERE p.coordinator_id = %s ORDER BY c.status_changed_at, c.id LIMIT 50",
+            "WHERE c.coordinator_id = %s ORDER BY c.status_changed_at, c.id LIMIT 50",
             baseline_params=[s["coordinator"].pk],
         ),
         Case("detail", "Claim page (40 claims)", "admin", detail),

@@ -5,7 +5,8 @@
 
 Adds claims (spread over statuses, ages, programs and a few officers) to the
 participants already there, once; then times the dashboard's figures as an
-administrator, a claims officer and a coordinator and prints p50 / p95 in ms.
+administrator, a claims officer and a coordinator, and a coordinator's work queue
+(count and first page, as the queue view reads them), and prints p50 / p95 in ms.
 """
 
 import argparse
@@ -45,16 +46,20 @@ def ensure_claims(n: int, rng: random.Random) -> list[Any]:
     have = Claim.objects.count()
     if have >= n:
         return officers
-    ids = list(Participant.objects.values_list("pk", flat=True))
+    # (id, coordinator, district): the claim carries copies of the last two, as drafted.
+    owners = list(Participant.objects.values_list("pk", "coordinator_id", "district_id"))
     now, today = timezone.now(), timezone.localdate()
     statuses = ClaimStatus.values
     rows = []
     for _ in range(n - have):
         status = rng.choice(statuses)
         age = rng.randint(0, 60)
+        participant_id, coordinator_id, district_id = rng.choice(owners)
         rows.append(
             Claim(
-                participant_id=rng.choice(ids),
+                participant_id=participant_id,
+                coordinator_id=coordinator_id,
+                district_id=district_id,
                 program=rng.choice(ClaimProgram.values),
                 status=status,
                 status_changed_at=now - datetime.timedelta(days=age, hours=rng.randint(0, 23)),
@@ -94,6 +99,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     coordinator = User.objects.get(username="bench_coord_001")
     for label, user in (("admin", admin), ("claims officer", officers[0]), ("coordinator", coordinator)):
         timed(f"dashboard as {label}", lambda user=user: dashboard(claims_for(user)), args.runs)
+    timed("work queue as coordinator (count + first page)", lambda: queue_page(claims_for(coordinator)), args.runs)
+
+
+def queue_page(claims: Any) -> list[Any]:
+    """The work queue's two queries (claims/views.py queue): the count and the first page."""
+    from django.core.paginator import Paginator
+
+    from lindung.claims.views import QUEUE_PAGE_SIZE
+
+    return list(Paginator(claims.order_by("status_changed_at", "id"), QUEUE_PAGE_SIZE).get_page(1))
 
 
 if __name__ == "__main__":

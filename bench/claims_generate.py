@@ -81,6 +81,14 @@ def generate(n: int, seed: int) -> None:
     with transaction.atomic():
         count = _copy("claims_claim", CLAIM_FIELDS, _claim_rows(n, participant_ids, seed))
         with connection.cursor() as cursor:
+            # The claim's copies of its participant's coordinator and district, as drafting
+            # writes them (claims/participant_moves.py keeps them current afterwards).
+            cursor.execute(
+                """UPDATE claims_claim c SET coordinator_id = p.coordinator_id, district_id = p.district_id
+                   FROM participants_participant p
+                   WHERE p.id = c.participant_id AND c.bank_account_holder = %s""",
+                [MARK],
+            )
             # Vouchers and archive files as the workflow leaves them, in two set-based inserts.
             cursor.execute(
                 """INSERT INTO claims_claimvoucher (claim_id, number, amount, monthly, lines, token, issued_at)

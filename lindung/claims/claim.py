@@ -45,7 +45,9 @@ class Claim(TimeStampedModel):
     ones a program needs is ``REQUIRED`` (checked before submission)."""
 
     ACCESS = Rule(
-        coordinator="participant__coordinator",
+        # The claim's own copy of the participant's coordinator (kept current by
+        # claims/participant_moves.py), so a coordinator's queue needs no join.
+        coordinator="coordinator",
         participant="participant",
         actions={
             Kind.ADMIN: ALL,
@@ -115,6 +117,30 @@ class Claim(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Copies of the participant's coordinator and district, written when the claim is
+    # drafted and rewritten when the participant is reassigned or moves village
+    # (participant_moves.py): the coordinator's scope and queue and the dashboard's
+    # per-area figures read them without joining 200,000 claims to participants.
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    district = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
     archive_box = models.CharField(_("archive box"), max_length=40, blank=True)
     archive_position = models.CharField(_("position in the box"), max_length=20, blank=True)
 
@@ -136,6 +162,13 @@ class Claim(TimeStampedModel):
             # instead of sorting 200,000 claims per page (BENCHMARKS.md, claims).
             models.Index(fields=["status_changed_at", "id"], name="claim_ageing"),
             models.Index(fields=["participant", "program"], name="claim_participant"),
+            # A coordinator's queue, oldest in status first, read in order from their own range.
+            models.Index(fields=["coordinator", "status_changed_at", "id"], name="claim_coordinator_queue"),
+            # The dashboard's claims in progress per area and officer, from the index alone.
+            models.Index(
+                fields=["status", "district", "officer", "submitted_on"],
+                name="claim_area_officer",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -145,6 +178,14 @@ class Claim(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_program_display()} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new claim starts with its participant's coordinator and district, whoever
+        # creates it (the drafting service reads them under a lock; fixtures do not).
+        if self._state.adding and self.participant_id is not None and self.district_id is None:
+            self.coordinator_id = self.participant.coordinator_id
+            self.district_id = self.participant.district_id
+        super().save(*args, **kwargs)
 
     def missing_facts(self) -> list[str]:
         """Labels of the facts this claim's program needs and that are still empty."""

@@ -93,6 +93,10 @@ def claim_draft(
     if not access.permits(principal, participant, "view"):
         raise PermissionDenied(_("You may not draft claims for this participant."))
     claim = Claim(participant=participant, program=program, created_by=actor, status_changed_at=timezone.now())
+    # The claim's copies of the coordinator and district are read under the participant's
+    # row lock, so a reassignment committing meanwhile cannot leave the old coordinator here.
+    owner = Participant.objects.select_for_update().values("coordinator_id", "district_id").get(pk=participant.pk)
+    claim.coordinator_id, claim.district_id = owner["coordinator_id"], owner["district_id"]
     _apply_facts(claim, facts or {})
     _save(claim, heirs, children)
     return claim

@@ -2,6 +2,7 @@
 
 from lindung.core import events
 
+from . import participant_moves
 from .dashboard import subscribers as dashboard_subscribers
 from .notifications import ClaimNotification
 
@@ -19,4 +20,5 @@ def _notify(event: events.Event) -> None:
 
 def register() -> None:
     dashboard_subscribers.register()
+    participant_moves.register()
     events.subscribe("claims.notify_participant", ["claim.status_changed"], events.after(_notify), order=60)

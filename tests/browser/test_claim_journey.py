@@ -36,6 +36,7 @@ SEEDS = (
     "lindung.claims.migrations.0004_claim_duties",
     "lindung.claims.migrations.0006_jht_reasons",
     "lindung.claims.migrations.0008_seed_documents",
+    "lindung.claims.migrations.0008_voucher_archive_bill_outreach_grants",
 )
 
 
@@ -145,3 +146,149 @@ def test_a_jht_claim_from_draft_to_approval(
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.officer == services_officer
+
+
+def staff_member(username: str, duty: str) -> User:
+    user = UserFactory(username=username, role=Role.OFFICER)
+    user.duties.add(Duty.objects.get(code=duty))
+    return user
+
+
+def refused(page: Page, text: str) -> None:
+    expect(page.locator("main .message-error")).to_contain_text(text)
+
+
+def open_claim(page: Page, claim: Claim) -> None:
+    page.goto(f"/claims/{claim.pk}/", wait_until="load")
+
+
+def test_a_claim_from_the_counter_to_the_archive(
+    phone: Page, browser: Browser, live_server: LiveServer, coordinator: User, services_officer: User
+) -> None:
+    """Drafted at the counter by a claims services officer, paid by finance with its
+    transaction code, the voucher printed and signed off by the heads of services and
+    finance and the branch head, in that order, archived into a box and found again by
+    its transaction code. Each step through the pages a person uses."""
+    participant = ParticipantFactory(coordinator=coordinator, full_name=NAME, birth_date=datetime.date(1960, 1, 1))
+    finance = staff_member("kabid.keuangan", "finance_head")
+    services_head = staff_member("kabid.pelayanan", "services_head")
+    branch_head = staff_member("kepala.cabang", "branch_head")
+    code, box, position = "BTRX-2026-000123", "JHT-2026-12", "17"
+
+    # The officer at the counter drafts the claim for the participant who walked in.
+    page = phone
+    sign_in(page, services_officer.username)
+    page.goto("/claims/new/", wait_until="load")
+    page.fill("#id_nik", participant.nik)
+    page.select_option("#id_program", "jht")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/claims/\d+/edit/$"), wait_until="load")
+    claim = Claim.objects.get(participant=participant)
+    assert claim.created_by == services_officer and claim.coordinator == coordinator
+    page.select_option("#id_jht_reason", "age_56")
+    page.fill("#id_balance", "12000000")
+    page.fill("#id_bank_account_holder", NAME.upper())
+    page.fill("#id_bank_account_number", "0123456789")
+    page.locator("#facts button[type=submit]").click()
+    expect(page.locator("#eligibility .badge-active")).to_be_visible()
+    check(page, "counter-01-drafted")
+
+    # The papers the participant brought, uploaded and accepted; then submitted, verified, approved.
+    page.goto(f"/claims/{claim.pk}/documents/", wait_until="load")
+    upload(page, "ktp", name_on_document=NAME, nik_on_document=participant.nik)
+    upload(page, "kk")
+    upload(page, "kpj")
+    upload(page, "bank_book", account_holder_on_document=NAME)
+    expect(page.locator("#mismatches article.mismatch")).to_have_count(0)
+    page.goto(f"/claims/{claim.pk}/edit/", wait_until="load")
+    move(page, "submit")
+    page.wait_for_url(re.compile(rf"/claims/{claim.pk}/$"), wait_until="load")
+    page.goto(f"/claims/{claim.pk}/documents/", wait_until="load")
+    for kind in DOCUMENTS:
+        page.locator(f"#doc-{kind} button[value=accept]").click()
+        expect(page.locator(f"#doc-{kind} .badge")).to_have_class(re.compile("badge-active"))
+    open_claim(page, claim)
+    move(page, "verify")
+    expect(page.locator("main form:has(input[value=approve])")).to_be_visible()
+    move(page, "approve")
+    expect(page.locator("main h1")).to_contain_text("Disetujui")
+    check(page, "counter-02-approved")
+
+    # Finance records the payment with the bank's transaction code and prints the voucher.
+    with open_page(browser, live_server.url, PHONE) as finance_page:
+        sign_in(finance_page, finance.username)
+        open_claim(finance_page, claim)
+        pay = finance_page.locator("main form:has(input[name=transition][value=pay])")
+        pay.locator("input[name=transaction_code]").fill(code)
+        check(finance_page, "counter-03-pay")
+        pay.locator("button").click()
+        expect(finance_page.locator("main h1")).to_contain_text("Dibayar")
+        move(finance_page, "print_voucher")
+        voucher = finance_page.locator(f"main a[href$='/claims/{claim.pk}/voucher.pdf']")
+        expect(voucher).to_be_visible()
+        check(finance_page, "counter-04-voucher")
+        pdf = finance_page.request.get(voucher.get_attribute("href") or "")
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.body().startswith(b"%PDF")
+
+        # The branch head is last: signing first is refused, and nothing is recorded.
+        with open_page(browser, live_server.url, PHONE) as branch_page:
+            sign_in(branch_page, branch_head.username)
+            open_claim(branch_page, claim)
+            move(branch_page, "sign_branch")
+            refused(branch_page, "Kepala bidang pelayanan menandatangani lebih dahulu")
+            check(branch_page, "counter-05-branch-too-early")
+            claim.refresh_from_db()
+            assert claim.status == ClaimStatus.VOUCHER_PRINTED and claim.branch_signed_by is None
+
+            # The head of services signs first; signing for finance from their page is refused.
+            with open_page(browser, live_server.url, PHONE) as services_head_page:
+                sign_in(services_head_page, services_head.username)
+                open_claim(services_head_page, claim)
+                expect(services_head_page.locator("main input[name=transition][value=sign_finance]")).to_have_count(0)
+                move(services_head_page, "sign_services")
+                expect(services_head_page.locator("main h1")).to_contain_text("Sedang ditandatangani")
+                # A forged step: their own form, its hidden step changed to finance's.
+                services_head_page.locator("main input[name=transition][value=sign_services]").evaluate(
+                    "input => { input.value = 'sign_finance' }"
+                )
+                services_head_page.locator("main form:has(input[name=transition][value=sign_finance]) button").click()
+                refused(services_head_page, "Anda tidak boleh")
+                claim.refresh_from_db()
+                assert claim.services_signed_by == services_head and claim.finance_signed_by is None
+
+            # Then finance, then the branch head.
+            open_claim(finance_page, claim)
+            move(finance_page, "sign_finance")
+            expect(finance_page.locator("main h1")).to_contain_text("Sedang ditandatangani")
+            open_claim(branch_page, claim)
+            move(branch_page, "sign_branch")
+            expect(branch_page.locator("main h1")).to_contain_text("Sudah ditandatangani")
+            check(branch_page, "counter-06-signed")
+    claim.refresh_from_db()
+    signers = (claim.services_signed_by, claim.finance_signed_by, claim.branch_signed_by)
+    assert signers == (services_head, finance, branch_head)
+    assert claim.services_signed_at < claim.finance_signed_at < claim.branch_signed_at  # type: ignore[operator]
+
+    # Claims services put the dossier in its box, then find it by the transaction code.
+    open_claim(page, claim)
+    archive = page.locator("main form:has(input[name=transition][value=archive])")
+    archive.locator("input[name=archive_box]").fill(box)
+    archive.locator("input[name=archive_position]").fill(position)
+    archive.locator("button").click()
+    expect(page.locator("main h1")).to_contain_text("Diarsipkan")
+    expect(page.locator("main")).to_contain_text(f"{box}, posisi {position}")
+    check(page, "counter-07-archived")
+    page.goto("/claims/archive/", wait_until="load")
+    page.fill("#id_q", code)
+    page.locator("main form.filters button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/claims/archive/\?"), wait_until="load")
+    rows = page.locator("main table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(code)
+    expect(rows).to_contain_text(NAME)
+    expect(rows).to_contain_text(f"{box} · {position}")
+    check(page, "counter-08-found")
+    rows.locator(f"a[href$='/claims/{claim.pk}/']").click()
+    page.wait_for_url(re.compile(rf"/claims/{claim.pk}/$"), wait_until="load")
+    expect(page.locator("main h1")).to_contain_text("Diarsipkan")

@@ -79,7 +79,7 @@ class ArchiveFile(models.Model):
     Program, box and day are copied from the claim so the archive search reads one table."""
 
     ACCESS = Rule(
-        coordinator="claim__participant__coordinator",
+        coordinator="claim__coordinator",
         participant="claim__participant",
         actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
     )

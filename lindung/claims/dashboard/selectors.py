@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.core.models import DomainEvent
-from lindung.regions.models import Region
+from lindung.regions.models import CODE_LENGTH, Level, Region
 
 from ..claim import Claim, ClaimStatus
 from .models import ServiceLevel
@@ -23,6 +24,10 @@ AGE_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 2), (3, 7), (8, 14), (15,
 # Submitted and not yet paid: the part of the journey the service level counts.
 IN_PROGRESS = (S.SUBMITTED, S.NEEDS_DOCUMENTS, S.VERIFIED, S.APPROVED)
 STALLED_LIST = 20
+# What the counts count: a column that is never empty and leads the claim indexes
+# (claim_queue, claim_area_officer), so the figures can be read from an index alone
+# where COUNT(id) would visit every row of the table.
+ROW = "status"
 
 
 def bucket_label(low: int, high: int | None) -> str:
@@ -56,7 +61,7 @@ def by_status(claims: QuerySet[Claim], now: datetime.datetime) -> list[StatusRow
         row["status"]: row
         for row in claims.order_by()
         .values("status")
-        .annotate(total=Count("id"), **{name: Count("id", filter=condition) for name, condition in ages.items()})
+        .annotate(total=Count(ROW), **{name: Count(ROW, filter=condition) for name, condition in ages.items()})
     }
     rows = []
     for status, label in S.choices:
@@ -83,7 +88,7 @@ def sla(claims: QuerySet[Claim], today: datetime.date) -> Sla:
     }
     late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
     figures = open_claims.order_by().aggregate(
-        total=Count("id"), late=Count("id", filter=late), **{k: Count("id", filter=v) for k, v in since.items()}
+        total=Count(ROW), late=Count(ROW, filter=late), **{k: Count(ROW, filter=v) for k, v in since.items()}
     )
     return Sla(level, figures["total"], figures["late"], [figures[k] for k in since])
 
@@ -137,28 +142,31 @@ def by_area_and_officer(claims: QuerySet[Claim], today: datetime.date) -> tuple[
     """Claims in progress per branch area and per officer, from one grouped scan.
 
     One branch serves one installation; its areas are the regencies its participants live
-    in. The scan groups by (district, officer), one join fewer than by regency; the few
-    cells are then folded into regencies and into officers."""
+    in. The scan groups the claim's own copy of the participant's district, cut to its
+    regency (a region code carries its parents as prefixes), and the officer: no join, and
+    read from the claim_area_officer index alone. The few cells are then folded into
+    regencies and into officers."""
     level = ServiceLevel.on(today)
     late = Q(submitted_on__lt=today - datetime.timedelta(days=level.days)) if level else Q(pk__in=[])
     cells = list(
         claims.filter(status__in=IN_PROGRESS)
         .order_by()
-        .values("participant__district_id", "officer_id")
+        .values(regency=Left("district_id", CODE_LENGTH[Level.REGENCY]), officer_pk=F("officer_id"))
         .annotate(
-            total=Count("id"),
-            docs=Count("id", filter=Q(status=S.NEEDS_DOCUMENTS)),
-            late=Count("id", filter=late & Q(submitted_on__isnull=False)),
+            total=Count(ROW),
+            docs=Count(ROW, filter=Q(status=S.NEEDS_DOCUMENTS)),
+            late=Count(ROW, filter=late & Q(submitted_on__isnull=False)),
         )
     )
-    districts = {cell["participant__district_id"] for cell in cells} - {None}
-    regencies = dict(Region.objects.filter(pk__in=districts).values_list("pk", "parent__name"))
-    officers = {cell["officer_id"] for cell in cells} - {None}
+    regencies = dict(
+        Region.objects.filter(pk__in={cell["regency"] for cell in cells} - {None}).values_list("pk", "name")
+    )
+    officers = {cell["officer_pk"] for cell in cells} - {None}
     names = dict(get_user_model().objects.filter(pk__in=officers).values_list("pk", "username"))
     no_area, nobody = _("No area"), _("No officer yet")
     return (
-        _fold(cells, lambda cell: regencies.get(cell["participant__district_id"]) or no_area),
-        _fold(cells, lambda cell: names.get(cell["officer_id"]) or nobody),
+        _fold(cells, lambda cell: regencies.get(cell["regency"]) or no_area),
+        _fold(cells, lambda cell: names.get(cell["officer_pk"]) or nobody),
     )
 
 

@@ -101,7 +101,7 @@ class ClaimDocument(models.Model):
     (``replaced_by``), so the history stays; the current documents have none."""
 
     ACCESS = Rule(
-        coordinator="claim__participant__coordinator",
+        coordinator="claim__coordinator",
         participant="claim__participant",
         actions={
             Kind.ADMIN: ALL,
@@ -149,7 +149,7 @@ class MismatchOverride(models.Model):
     afresh instead of staying waved through."""
 
     ACCESS = Rule(
-        coordinator="claim__participant__coordinator",
+        coordinator="claim__coordinator",
         participant="claim__participant",
         actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
     )

@@ -63,7 +63,7 @@ class BillLine(models.Model):
     """One line of a hospital bill as the hospital wrote it (what was claimed)."""
 
     ACCESS = Rule(
-        coordinator="claim__participant__coordinator",
+        coordinator="claim__coordinator",
         participant="claim__participant",
         # Coordinators may type in the bill of their own participant's claim while they
         # help draft it; the check itself is the same for everyone.

@@ -17,7 +17,7 @@ def new_token() -> str:
 
 class ClaimVoucher(models.Model):
     ACCESS = Rule(
-        coordinator="claim__participant__coordinator",
+        coordinator="claim__coordinator",
         participant="claim__participant",
         actions={Kind.ADMIN: ALL, Kind.COORDINATOR: frozenset({"view"})},
     )
