@@ -182,9 +182,10 @@ def tables_by_algorithm(manifest: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def _check_algorithms(manifest: dict[str, Any], alias: str) -> None:
+def _check_algorithms(manifest: dict[str, Any], alias: str | None) -> None:
     """The restored tables can only be checked with the algorithm that made the manifest's
-    checksums; refuse before restoring anything if this code cannot compute it here."""
+    checksums; refuse before restoring anything if this code cannot compute it here (on
+    any database when ``alias`` is None: ``restore --check`` may run on another machine)."""
     for algorithm in tables_by_algorithm(manifest):
         try:
             check_algorithm(algorithm, alias)
@@ -312,6 +313,7 @@ def backup_restore(archive: Path, *, alias: str = "default", check_only: bool = 
     with _open(archive) as tar:
         manifest = read_manifest(tar)
         verify_archive(tar, manifest)
+        _check_algorithms(manifest, None)
         if check_only:
             return RestoreReport(manifest)
         _check_target(alias, manifest)

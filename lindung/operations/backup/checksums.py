@@ -115,14 +115,17 @@ def default_algorithm(alias: str = "default") -> str:
     return pg_checksums.ALGORITHM if connections[alias].vendor == "postgresql" else ALGORITHM
 
 
-def check_algorithm(algorithm: str, alias: str = "default") -> None:
-    """Refuse (UnknownAlgorithm, saying why) a checksum this code cannot compute here."""
-    vendor = connections[alias].vendor
+def check_algorithm(algorithm: str, alias: str | None = "default") -> None:
+    """Refuse (UnknownAlgorithm, saying why) a checksum this code cannot compute on the
+    database ``alias`` (None: on any database)."""
     if algorithm not in ALGORITHMS:
         raise UnknownAlgorithm(
             f"checksums made with {algorithm!r}, which this version of Lindung does not know "
             f"(it knows {', '.join(sorted(ALGORITHMS))}); restore with the version that made the backup or a newer one"
         )
+    if alias is None:
+        return
+    vendor = connections[alias].vendor
     if vendor not in ALGORITHMS[algorithm]:
         raise UnknownAlgorithm(f"checksums made with {algorithm!r}, which cannot be computed on {vendor}")
 

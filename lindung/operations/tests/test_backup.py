@@ -269,6 +269,8 @@ def test_restore_refuses_checksums_it_cannot_compute(registry, tmp_path, move_ro
     _rewrite(path, tmp_path / "future.tar", future)
     move_roots()
     with pytest.raises(CommandError, match="'blake3-row-sum-v9', which this version of Lindung does not know"):
+        call_command("restore", str(tmp_path / "future.tar"), "--check")
+    with pytest.raises(CommandError, match="'blake3-row-sum-v9', which this version of Lindung does not know"):
         call_command("restore", str(tmp_path / "future.tar"), "--database", empty_database)
     assert connections[empty_database].introspection.table_names() == []
 
