@@ -1,7 +1,8 @@
 """Row counts and checksums computed inside PostgreSQL, one statement per table.
 
-The Python checksum (checksums.py) reads every row into Python: 3,000-10,000 rows/s, about
-an hour per backup at a million participants. Here PostgreSQL hashes each row's text form
+The Python checksum (checksums.py) reads every row into Python: 3,000-70,000 rows/s by
+table and machine load, half an hour to three hours per backup at a million participants
+(BENCHMARKS.md, "Backup and restore"); this is about ten times faster. Here PostgreSQL hashes each row's text form
 (``md5(row::text)``) and sums the hash's first 64 bits over the table as an exact
 numeric: the sum does not depend on the order rows come back in, and a row changed,
 duplicated or lost changes it. The figures are only comparable between PostgreSQL
