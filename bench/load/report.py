@@ -76,11 +76,33 @@ def _fmt(value: str) -> str:
         return value
 
 
+def _argon2(out: Path) -> list[str]:
+    """The sign-in hashing cost from bench.load.argon2_cost, when it was run into ``out``."""
+    path = out / "argon2.json"
+    figures = json.loads(path.read_text()) if path.exists() else {}
+    if "configured" not in figures:
+        return []
+    lines = [
+        "Password check per sign-in (`bench.load.argon2_cost`, medians):",
+        "",
+        "| hasher | parameters | CPU ms per check | wall ms per check | load |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for run in (figures["django_default"], figures["configured"]):
+        p = run["parameters"]
+        lines.append(
+            f"| `{run['hasher'].rsplit('.', 1)[-1]}` | m={p['memory_cost']} KiB, t={p['time_cost']}, "
+            f"p={p['parallelism']} | {run['cpu_ms_median']} | {run['wall_ms_median']} | {run['load']} |"
+        )
+    return [*lines, ""]
+
+
 def render(out: Path) -> str:
     lines = [START, "", "## Load through the production stack (issue 13)", ""]
     notes = out / "notes.md"
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
+    lines += _argon2(out)
     for users in _steps(out):
         rows = _locust(out, users)
         total = next((r for r in rows if r["Name"] == "Aggregated"), None)

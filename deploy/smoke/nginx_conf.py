@@ -24,6 +24,7 @@ def site(https: int, http: int, app: int, static: str, cert: str, key: str, logs
         "access_log": f"access_log {logs}/nginx-access.log lindung_json;",
         "error_log": f"error_log {logs}/nginx-error.log warn;",
         "static": f"alias {static.rstrip('/')}/;",
+        "unavailable": f"alias {static.rstrip('/')}/lindung/unavailable.html;",
     }
     seen: set[str] = set()
     lines = []

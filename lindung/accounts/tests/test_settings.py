@@ -4,14 +4,20 @@ so the real values are read from the base module itself."""
 import config.settings.base as base
 
 
-def test_argon2_is_the_primary_hasher():
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+def test_argon2_with_owasp_parameters_is_the_primary_hasher():
+    from lindung.accounts.hashers import OwaspArgon2PasswordHasher
+
+    assert base.PASSWORD_HASHERS[0] == "lindung.accounts.hashers.OwaspArgon2PasswordHasher"
+    hasher = OwaspArgon2PasswordHasher()
+    assert (hasher.algorithm, hasher.memory_cost, hasher.time_cost, hasher.parallelism) == ("argon2", 19456, 2, 1)
 
 
-def test_argon2_is_installed():
-    from django.contrib.auth.hashers import Argon2PasswordHasher
+def test_argon2_is_installed_and_makes_argon2id_hashes():
+    from lindung.accounts.hashers import OwaspArgon2PasswordHasher
 
-    Argon2PasswordHasher()._load_library()
+    hasher = OwaspArgon2PasswordHasher()
+    hasher._load_library()
+    assert hasher.encode("a long password", hasher.salt()).startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_session_ends_after_30_idle_minutes():

@@ -48,7 +48,8 @@ def test_production_starts_with_its_secrets():
 def test_argon2_is_the_hasher_outside_tests():
     from config.settings import base
 
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert base.PASSWORD_HASHERS[0] == "lindung.accounts.hashers.OwaspArgon2PasswordHasher"
+    assert "django.contrib.auth.hashers.MD5PasswordHasher" not in base.PASSWORD_HASHERS
 
 
 @pytest.mark.django_db

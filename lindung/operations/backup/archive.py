@@ -5,7 +5,8 @@ An archive is one tar file:
 - ``database.pgdump`` (``pg_dump -Fc``) or ``database.sqlite3`` (SQLite's online backup),
 - ``files/private/...`` and ``files/media/...``: the uploaded documents and job files,
 - ``manifest.json``: format version, time, database vendor, applied migrations, every
-  table's row count and checksum (see checksums.py) and every file's size and sha256.
+  table's row count, checksum and the algorithm that made it (see checksums.py) and every
+  file's size and sha256.
 
 The figures in the manifest describe exactly the data in the dump: on PostgreSQL they are
 read inside the transaction whose snapshot pg_dump uses (``pg_export_snapshot``), on
@@ -34,11 +35,15 @@ from django.utils import timezone
 
 from lindung.participants.models import IdentityDocument
 
-from .checksums import database_tables
+from .checksums import ALGORITHM as PYTHON_ALGORITHM
+from .checksums import UnknownAlgorithm, check_algorithm, database_tables
 from .engines import dump_database, restore_database
 
 FORMAT = "lindung-backup"
-VERSION = 1
+# Version 2 names each table's checksum algorithm; version 1 archives were all made with
+# the Python one. A version 1 reader refuses version 2 instead of comparing unlike checksums.
+VERSION = 2
+READABLE_VERSIONS = {1, 2}
 MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
@@ -57,6 +62,10 @@ class RestoreReport:
     @property
     def ok(self) -> bool:
         return not self.tables and not self.files
+
+    @property
+    def algorithms(self) -> list[str]:
+        return sorted(tables_by_algorithm(self.manifest))
 
 
 def _file_storages() -> list[tuple[str, FileSystemStorage]]:
@@ -161,9 +170,28 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         raise BackupError("This is not a Lindung backup: it has no readable manifest.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("This is not a Lindung backup: its manifest is of another format.")
-    if manifest.get("version") != VERSION:
+    if manifest.get("version") not in READABLE_VERSIONS:
         raise BackupError(f"Backup format version {manifest.get('version')} is not supported (this is {VERSION}).")
     return manifest
+
+
+def tables_by_algorithm(manifest: dict[str, Any]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for table, figures in manifest["tables"].items():
+        out.setdefault(figures.get("algorithm", PYTHON_ALGORITHM), set()).add(table)
+    return out
+
+
+def _check_algorithms(manifest: dict[str, Any], alias: str | None) -> None:
+    """The restored tables can only be checked with the algorithm that made the manifest's
+    checksums; refuse before restoring anything if this code cannot compute it here (on
+    any database when ``alias`` is None: ``restore --check`` may run on another machine)."""
+    for algorithm in tables_by_algorithm(manifest):
+        try:
+            check_algorithm(algorithm, alias)
+        except UnknownAlgorithm as exc:
+            message = f"This backup cannot be checked after a restore: its {exc}. Nothing was restored."
+            raise BackupError(message) from exc
 
 
 def _safe_name(name: str) -> PurePosixPath:
@@ -239,13 +267,16 @@ def _write_file(tar: tarfile.TarFile, name: str) -> None:
 def compare(manifest: dict[str, Any], alias: str) -> RestoreReport:
     """What the restored database and folders hold, against the manifest."""
     report = RestoreReport(manifest)
-    have = database_tables(alias)
     want: dict[str, dict[str, Any]] = manifest["tables"]
-    for table in sorted(have.keys() | want.keys()):
-        if table not in have:
-            report.tables[table] = "missing after restore"
-        elif table not in want:
+    have: dict[str, dict[str, Any]] = {}
+    for algorithm, tables in tables_by_algorithm(manifest).items():
+        have.update(database_tables(alias, algorithm, only=tables))
+    present = set(connections[alias].introspection.table_names())
+    for table in sorted(present | want.keys()):
+        if table not in want:
             report.tables[table] = "not in the backup"
+        elif table not in have:
+            report.tables[table] = "missing after restore"
         elif have[table]["rows"] != want[table]["rows"]:
             report.tables[table] = f"{have[table]['rows']} rows, backup has {want[table]['rows']}"
         elif have[table]["checksum"] != want[table]["checksum"]:
@@ -282,9 +313,11 @@ def backup_restore(archive: Path, *, alias: str = "default", check_only: bool = 
     with _open(archive) as tar:
         manifest = read_manifest(tar)
         verify_archive(tar, manifest)
+        _check_algorithms(manifest, None)
         if check_only:
             return RestoreReport(manifest)
         _check_target(alias, manifest)
+        _check_algorithms(manifest, alias)
         with tempfile.TemporaryDirectory(prefix="lindung-restore-") as work:
             dump = Path(work) / PurePosixPath(manifest["database"]["file"]).name
             source = tar.extractfile(manifest["database"]["file"])

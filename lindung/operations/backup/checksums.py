@@ -4,7 +4,12 @@ Rows are read through the Django models, so a value has the same Python type wha
 database (SQLite's 0/1 is a bool, its text dates are dates), then written in one canonical
 text form and hashed one by one. A table's checksum is the sum of its rows' hashes modulo
 2**256: it does not depend on the order rows come back in, and a row duplicated or lost
-changes it (unlike XOR, where two equal rows cancel out)."""
+changes it (unlike XOR, where two equal rows cancel out).
+
+This is slow (every row crosses into Python), so PostgreSQL computes its own figures
+(pg_checksums.py). Each table's figures name the algorithm that made them, and a restore
+recomputes them with that same algorithm: an archive made with one is never checked with
+the other. Archives from before the name was recorded were made with this one."""
 
 import datetime
 import decimal
@@ -19,8 +24,16 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
+from . import pg_checksums
+
 MODULUS = 2**256
 CHUNK = 5000
+ALGORITHM = "python-sha256-row-sum-v1"
+ALGORITHMS = {ALGORITHM: {"sqlite", "postgresql"}, pg_checksums.ALGORITHM: {"postgresql"}}
+
+
+class UnknownAlgorithm(Exception):
+    pass
 
 
 def canonical(value: Any) -> Any:
@@ -60,7 +73,8 @@ def table_figures(columns: list[str], rows: Iterable[Iterable[Any]]) -> dict[str
         total = (total + row_digest(row)) % MODULUS
     # The column names are part of the checksum: a column dropped or renamed shows too.
     head = hashlib.sha256(json.dumps(columns).encode()).hexdigest()
-    return {"rows": count, "checksum": hashlib.sha256(f"{head}:{total:064x}".encode()).hexdigest()}
+    checksum = hashlib.sha256(f"{head}:{total:064x}".encode()).hexdigest()
+    return {"rows": count, "checksum": checksum, "algorithm": ALGORITHM}
 
 
 def _models_by_table() -> dict[str, type[Model]]:
@@ -97,14 +111,47 @@ def _raw_rows(table: str, alias: str) -> tuple[list[str], Iterator[Any]]:
     return columns, rows()
 
 
-def database_tables(alias: str = "default") -> dict[str, dict[str, Any]]:
-    """{table: {"rows": n, "checksum": hex}} for every table in the database."""
+def default_algorithm(alias: str = "default") -> str:
+    return pg_checksums.ALGORITHM if connections[alias].vendor == "postgresql" else ALGORITHM
+
+
+def check_algorithm(algorithm: str, alias: str | None = "default") -> None:
+    """Refuse (UnknownAlgorithm, saying why) a checksum this code cannot compute on the
+    database ``alias`` (None: on any database)."""
+    if algorithm not in ALGORITHMS:
+        raise UnknownAlgorithm(
+            f"checksums made with {algorithm!r}, which this version of Lindung does not know "
+            f"(it knows {', '.join(sorted(ALGORITHMS))}); restore with the version that made the backup or a newer one"
+        )
+    if alias is None:
+        return
+    vendor = connections[alias].vendor
+    if vendor not in ALGORITHMS[algorithm]:
+        raise UnknownAlgorithm(f"checksums made with {algorithm!r}, which cannot be computed on {vendor}")
+
+
+def _python_figures(table: str, alias: str, models: dict[str, type[Model]]) -> dict[str, Any]:
+    model = models.get(table)
+    columns, rows = _model_rows(model, alias) if model is not None else _raw_rows(table, alias)
+    return table_figures(columns, rows)
+
+
+def database_tables(
+    alias: str = "default", algorithm: str | None = None, only: set[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """{table: {"rows": n, "checksum": hex, "algorithm": name}} for every table in the
+    database (or those in ``only``), by ``algorithm`` (default: the fastest for the vendor)."""
+    algorithm = algorithm or default_algorithm(alias)
+    check_algorithm(algorithm, alias)
     models = _models_by_table()
     out: dict[str, dict[str, Any]] = {}
     for table in sorted(connections[alias].introspection.table_names()):
-        model = models.get(table)
-        columns, rows = _model_rows(model, alias) if model is not None else _raw_rows(table, alias)
-        out[table] = table_figures(columns, rows)
+        if only is not None and table not in only:
+            continue
+        if algorithm == pg_checksums.ALGORITHM:
+            out[table] = pg_checksums.table_figures(table, alias)
+        else:
+            out[table] = _python_figures(table, alias, models)
     return out
 
 

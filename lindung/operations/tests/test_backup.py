@@ -3,6 +3,7 @@ and on PostgreSQL): every table's rows and every file come back identical."""
 
 import datetime
 import io
+import json
 import tarfile
 import uuid
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.db.models import FileField
 from lindung.billing.bills.services import bills_generate
 from lindung.billing.payments.services import PaymentInput, payment_record
 from lindung.billing.tests.factories import cash_method, informal_participant
+from lindung.operations.backup import archive, checksums, pg_checksums
 from lindung.operations.backup.archive import BackupError, backup_create, backup_restore, compare
 from lindung.operations.backup.checksums import database_tables
 from lindung.participants.models import DocumentKind, IdentityDocument
@@ -147,8 +149,6 @@ def test_restore_lists_tables_that_do_not_match_the_manifest(registry, tmp_path,
     def edit(name: str, data: bytes) -> bytes:
         if name != "manifest.json":
             return data
-        import json
-
         manifest = json.loads(data)
         manifest["tables"]["billing_payment"]["rows"] = 2
         return json.dumps(manifest).encode()
@@ -184,3 +184,107 @@ def test_backup_command_reports_the_archive(registry, tmp_path, capsys):
     call_command("backup", "--output", str(tmp_path / "nightly.tar"))
     out = capsys.readouterr().out
     assert "nightly.tar" in out and "3 files" not in out and "4 files" in out
+
+
+def test_manifest_names_the_checksum_algorithm_of_each_table(registry, tmp_path):
+    """PostgreSQL checksums are computed by PostgreSQL itself; SQLite's in Python."""
+    _, manifest = backup_create(tmp_path / "backup.tar")
+    expected = pg_checksums.ALGORITHM if connection.vendor == "postgresql" else checksums.ALGORITHM
+    assert manifest["version"] == 2
+    assert {figures["algorithm"] for figures in manifest["tables"].values()} == {expected}
+
+
+def test_restore_exits_1_when_a_restored_row_differs(
+    registry, tmp_path, move_roots, empty_database, monkeypatch, capsys
+):
+    """The whole command path: a row changed between pg_restore (or the SQLite copy) and the
+    check is reported by table, and the restore fails."""
+    path, _ = backup_create(tmp_path / "backup.tar")
+    move_roots()
+    real_restore = archive.restore_database
+
+    def restore_then_tamper(alias: str, dump: Path) -> None:
+        real_restore(alias, dump)
+        with connections[alias].cursor() as cursor:
+            cursor.execute("UPDATE billing_payment SET amount = amount + 1")
+
+    monkeypatch.setattr(archive, "restore_database", restore_then_tamper)
+    with pytest.raises(SystemExit) as exited:
+        call_command("restore", str(path), "--database", empty_database)
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "table billing_payment: same row count, different content" in err
+    assert err.count("table ") == 1
+
+
+def _as_version_1(manifest_bytes: bytes, python_figures: dict) -> bytes:
+    """The manifest an archive written before checksum algorithms were named carried:
+    version 1, Python checksums, no algorithm key."""
+    manifest = json.loads(manifest_bytes)
+    manifest["version"] = 1
+    manifest["tables"] = {t: {"rows": f["rows"], "checksum": f["checksum"]} for t, f in python_figures.items()}
+    return json.dumps(manifest).encode()
+
+
+def test_an_older_archive_with_python_checksums_restores_and_verifies(
+    registry, tmp_path, move_roots, empty_database, capsys
+):
+    python_figures = database_tables(algorithm=checksums.ALGORITHM)
+    path, _ = backup_create(tmp_path / "backup.tar")
+    _rewrite(
+        path,
+        tmp_path / "old.tar",
+        lambda name, data: _as_version_1(data, python_figures) if name == "manifest.json" else data,
+    )
+    move_roots()
+    call_command("restore", str(tmp_path / "old.tar"), "--database", empty_database)
+    assert f"(table checksums: {checksums.ALGORITHM})" in capsys.readouterr().out
+
+
+def test_an_older_archive_still_detects_a_changed_row(registry, tmp_path, move_roots, empty_database):
+    python_figures = database_tables(algorithm=checksums.ALGORITHM)
+    path, _ = backup_create(tmp_path / "backup.tar")
+    _rewrite(
+        path,
+        tmp_path / "old.tar",
+        lambda name, data: _as_version_1(data, python_figures) if name == "manifest.json" else data,
+    )
+    move_roots()
+    manifest = backup_restore(tmp_path / "old.tar", alias=empty_database).manifest
+    with connections[empty_database].cursor() as cursor:
+        cursor.execute("UPDATE participants_participant SET address = 'Jl. Lain' WHERE id = %s", [registry[2].pk])
+    assert compare(manifest, empty_database).tables == {"participants_participant": "same row count, different content"}
+
+
+def test_restore_refuses_checksums_it_cannot_compute(registry, tmp_path, move_roots, empty_database):
+    path, _ = backup_create(tmp_path / "backup.tar")
+
+    def future(name: str, data: bytes) -> bytes:
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["tables"]["billing_payment"]["algorithm"] = "blake3-row-sum-v9"
+        return json.dumps(manifest).encode()
+
+    _rewrite(path, tmp_path / "future.tar", future)
+    move_roots()
+    with pytest.raises(CommandError, match="'blake3-row-sum-v9', which this version of Lindung does not know"):
+        call_command("restore", str(tmp_path / "future.tar"), "--check")
+    with pytest.raises(CommandError, match="'blake3-row-sum-v9', which this version of Lindung does not know"):
+        call_command("restore", str(tmp_path / "future.tar"), "--database", empty_database)
+    assert connections[empty_database].introspection.table_names() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL checksum is PostgreSQL's")
+def test_sql_checksum_sees_what_the_python_one_sees(registry):
+    """Both algorithms count the same rows; the SQL one notices one value changed and does
+    not depend on the session's time zone (a restore server may be set otherwise)."""
+    sql, python = database_tables(), database_tables(algorithm=checksums.ALGORITHM)
+    assert {t: f["rows"] for t, f in sql.items()} == {t: f["rows"] for t, f in python.items()}
+    with connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'Asia/Jakarta'")
+        assert database_tables() == sql
+        cursor.execute("UPDATE billing_payment SET paid_on = paid_on + 1")
+        changed = database_tables()
+        cursor.execute("SET TIME ZONE 'UTC'")
+    assert [t for t in sql if sql[t] != changed[t]] == ["billing_payment"]

@@ -61,3 +61,31 @@ def test_nginx_accepts_the_same_request_ids_as_the_app():
     shape = re.search(r'"~\^(.+)\$" \$http_x_request_id;', SITE)
     assert shape, "the request id map lost its pattern"
     assert shape.group(1) == VALID.pattern
+
+
+UNAVAILABLE = Path(settings.BASE_DIR) / "lindung" / "static" / "lindung" / "unavailable.html"
+
+
+def test_nginx_answers_its_own_gateway_errors_with_the_product_page():
+    """deploy/smoke/app_down.py checks this for real with gunicorn stopped; here: the
+    wiring points at the file collectstatic publishes, and says when to retry."""
+    assert re.search(r"^    error_page 502 503 504 /_unavailable.html;$", SITE, re.M)
+    page = _location("= /_unavailable.html")
+    assert "internal;" in page
+    alias = re.search(r"alias (\S+);", page)
+    static_root = re.search(r"location /static/ \{\s*alias (\S+);", SITE)
+    assert alias and static_root
+    assert alias.group(1) == static_root.group(1) + "lindung/unavailable.html"
+    assert UNAVAILABLE.is_file()
+    assert "add_header Retry-After 30 always;" in page
+    assert not re.search(r"^\s*proxy_intercept_errors on", SITE, re.M), "the app's own error pages must pass through"
+
+
+def test_unavailable_page_is_self_contained_indonesian_first_then_english():
+    page = UNAVAILABLE.read_text()
+    assert '<html lang="id">' in page and '<section lang="en">' in page
+    assert page.index("Lindung sedang tidak dapat dibuka sebentar") < page.index("Lindung is briefly unavailable")
+    # Nothing to fetch from a server that is down, nor from anyone else's.
+    for needle in ("<link", "<script", "src=", "url(", "http:", "https:", "@import"):
+        assert needle not in page, needle
+    assert "30 detik" in page and "30 seconds" in page  # the Retry-After nginx sends

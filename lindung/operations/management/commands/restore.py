@@ -39,7 +39,10 @@ class Command(BaseCommand):
                 "differ. Do not use this database."
             )
             sys.exit(1)
-        self.stdout.write(f"Restored and checked: {summary}; every table and file matches the manifest.")
+        self.stdout.write(
+            f"Restored and checked: {summary}; every table and file matches the manifest "
+            f"(table checksums: {', '.join(report.algorithms)})."
+        )
         if report.migrations_behind:
             self.stdout.write(
                 f"The code has {len(report.migrations_behind)} migrations newer than the backup: "
