@@ -49,6 +49,11 @@ class Table:
     per_page: int
     filters: Mapping[str, Any] = field(default_factory=dict)
     row_count: RowCount | None = None
+    # A search with more matches than can be counted, paged within a window of this many
+    # of its matches (``window_when_capped``); 0 when the pages are the whole result.
+    window: int = 0
+    # The page asked for was past the last one, so the last one is shown instead.
+    asked_past_last_page: int | None = None
 
     def querystring(self, **changes: object) -> str:
         """The current query string with ``changes`` applied (None removes a key)."""
@@ -107,6 +112,7 @@ def build_table(
     count: Callable[[QuerySet[Any]], RowCount] | None = None,
     load_page_by_id: bool = False,
     matches_first_below: int = 0,
+    window_when_capped: int = 0,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
@@ -123,6 +129,13 @@ def build_table(
     them and only they are sorted) instead of walking the sort index and filtering row
     by row, which reads most of the table when the matches sort far from its start.
     Many matches keep the walk: they are dense, so 25 of them come quickly.
+
+    ``window_when_capped`` (with ``load_page_by_id``): when a search has more matches
+    than ``count`` counts (``RowCount.at_least``), the pages are read from a window of
+    the first this many matches the database finds, sorted as asked (``window_ids``):
+    the walk along the sort index would otherwise filter millions of rows when the
+    matches sort together far from its start (a common given name at 10,000,000 rows,
+    BENCHMARKS.md). The table then says it shows only part of the matches (``window``).
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -141,15 +154,23 @@ def build_table(
     row_count = count(queryset) if count is not None else None
     if row_count is not None:
         paginator.count = row_count.value
+    asked_past_last_page = None
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
+        asked = int(request.GET["page"])  # EmptyPage: a whole number, below 1 or past the end
+        asked_past_last_page = asked if asked > page.number else None
+    window = 0
     if load_page_by_id:
         page_ids = page.object_list.values_list("pk", flat=True)  # type: ignore[attr-defined]
-        if (
+        offset = (page.number - 1) * per_page
+        if q and row_count is not None and row_count.at_least and window_when_capped:
+            window = window_when_capped
+            ids = window_ids(queryset, window, offset, per_page)
+        elif (
             q
             and row_count is not None
             and row_count.exact
@@ -157,7 +178,7 @@ def build_table(
             and connections[queryset.db].vendor == "postgresql"
         ):
             # No match: nothing to read (a 2-letter term has no trigram to find it by).
-            ids = matches_first_ids(queryset, (page.number - 1) * per_page, per_page) if row_count.value else []
+            ids = matches_first_ids(queryset, offset, per_page) if row_count.value else []
         else:
             ids = list(page_ids)
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
@@ -171,6 +192,8 @@ def build_table(
         per_page=per_page,
         filters=filters or {},
         row_count=row_count,
+        window=window,
+        asked_past_last_page=asked_past_last_page,
     )
 
 
@@ -186,3 +209,19 @@ def matches_first_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(wrapped, [*params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
+
+
+def window_ids(queryset: QuerySet[Any], window: int, offset: int, limit: int) -> list[Any]:
+    """The pks of ``queryset`` (ordered) from ``offset``, at most ``limit``, among the
+    first ``window`` of its rows the database finds in no particular order.
+
+    The window is the queryset's own rows (the same filters, so the same scope), taken
+    without an order so the search's index stops after ``window`` of them; only they are
+    sorted. On PostgreSQL they are read through a MATERIALIZED CTE (``matches_first_ids``)
+    so the sort index is not walked. Which rows make the window is up to the plan (on
+    PostgreSQL the trigram index's, in table order): stable while the table does not
+    change, and never more than ``window`` rows, so pages past it cannot exist."""
+    within = queryset.filter(pk__in=queryset.order_by().values("pk")[:window])
+    if connections[queryset.db].vendor == "postgresql":
+        return matches_first_ids(within, offset, limit)
+    return list(within.values_list("pk", flat=True)[offset : offset + limit])

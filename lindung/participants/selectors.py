@@ -105,8 +105,10 @@ COUNT_CAP = 10_000
 # A search with an exactly counted number of matches (at most this many) reads its page
 # from the matches first (core/tables.py, matches_first_ids): the trigram index finds
 # them all and only they are sorted, where walking the name index would filter up to the
-# whole table when the matches sort late ("siti", "yanti"). More matches than this are
-# dense enough for the walk.
+# whole table when the matches sort late ("siti", "yanti"). More matches than the cap are
+# paged within a window of COUNT_CAP of them (core/tables.py, window_ids): at 10,000,000
+# rows a common given name has ~100,000 matches sorted together under one letter, and
+# the walk filtered 4.35M rows to reach them (BENCHMARKS.md).
 MATCHES_FIRST_BELOW = COUNT_CAP
 
 

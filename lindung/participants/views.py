@@ -43,7 +43,8 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     columns = list_columns(user)
     # A name fragment the trigram index can find is counted and paged from its matches
     # (PostgreSQL; see selectors.MATCHES_FIRST_BELOW): the name index walk would filter
-    # most of the table when the matches sort late.
+    # most of the table when the matches sort late. More matches than the count's cap
+    # are paged within a window of COUNT_CAP of them, and the page says so.
     matches_first = selectors.searches_by_trigram(request.GET.get("q") or "")
     table = build_table(
         request,
@@ -56,6 +57,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         count=functools.partial(selectors.participants_count, matches_first=matches_first),
         load_page_by_id=True,
         matches_first_below=selectors.MATCHES_FIRST_BELOW if matches_first else 0,
+        window_when_capped=selectors.COUNT_CAP if matches_first else 0,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 
