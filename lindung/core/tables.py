@@ -165,22 +165,18 @@ def build_table(
         asked_past_last_page = asked if asked > page.number else None
     window = 0
     if load_page_by_id:
-        page_ids = page.object_list.values_list("pk", flat=True)  # type: ignore[attr-defined]
-        offset = (page.number - 1) * per_page
-        if q and row_count is not None and row_count.at_least and window_when_capped:
-            window = window_when_capped
-            ids = window_ids(queryset, window, offset, per_page)
-        elif (
-            q
-            and row_count is not None
-            and row_count.exact
-            and row_count.value <= matches_first_below
-            and connections[queryset.db].vendor == "postgresql"
-        ):
-            # No match: nothing to read (a 2-letter term has no trigram to find it by).
-            ids = matches_first_ids(queryset, offset, per_page) if row_count.value else []
-        else:
-            ids = list(page_ids)
+        ids = None
+        if q and row_count is not None:
+            ids, window = search_page_ids(
+                queryset,
+                row_count=row_count,
+                offset=(page.number - 1) * per_page,
+                limit=per_page,
+                matches_first_below=matches_first_below,
+                window_when_capped=window_when_capped,
+            )
+        if ids is None:
+            ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
     return Table(
@@ -195,6 +191,26 @@ def build_table(
         window=window,
         asked_past_last_page=asked_past_last_page,
     )
+
+
+def search_page_ids(
+    queryset: QuerySet[Any],
+    *,
+    row_count: RowCount,
+    offset: int,
+    limit: int,
+    matches_first_below: int = 0,
+    window_when_capped: int = 0,
+) -> tuple[list[Any] | None, int]:
+    """The pks of a page of a searched, ordered ``queryset`` read from its matches (see
+    ``build_table``), and the window they were read within (0: none); ``None`` when the
+    plain walk along the sort index is the plan."""
+    if row_count.at_least and window_when_capped:
+        return window_ids(queryset, window_when_capped, offset, limit), window_when_capped
+    if row_count.exact and row_count.value <= matches_first_below and connections[queryset.db].vendor == "postgresql":
+        # No match: nothing to read (a 2-letter term has no trigram to find it by).
+        return (matches_first_ids(queryset, offset, limit) if row_count.value else []), 0
+    return None, 0
 
 
 def matches_first_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[Any]:
