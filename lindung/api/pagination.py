@@ -98,8 +98,9 @@ class CountedPagination(StandardPagination):
         }
         answer["properties"]["window"] = {
             "type": "boolean",
-            "description": "True when a name search matched more rows than can be counted: the pages then hold "
-            "`count` of the matches, sorted by `ordering`, but not necessarily the first ones in that order. "
-            "Narrow the search (more of the name, a NIK, a filter) to see the others.",
+            "description": "True when the pages hold a window of the matches rather than the first `count` "
+            "in `ordering`: a name search ordered by name, when more than 10,000 names begin with `q`, "
+            "lists the first 10,000 of those (folded name, then date of birth); names containing `q` "
+            "further on are left out. Narrow the search (more of the name, a NIK, a filter) to see others.",
         }
         return answer

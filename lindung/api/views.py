@@ -93,17 +93,27 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         params = ParticipantQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
-        queryset = selectors.participants_filter(self.get_queryset(), filters)
+        scoped = selectors.participants_filter(self.get_queryset(), filters)
         q = (filters.get("q") or "").strip()
-        if q:
-            queryset = selectors.participants_search(queryset, q)
-        queryset = selectors.participant_list_rows(queryset).order_by(*order_by_columns(filters["ordering"]))
+        queryset = selectors.participants_search(scoped, q) if q else scoped
+        ordering = filters["ordering"]
+        queryset = selectors.participant_list_rows(queryset).order_by(*order_by_columns(ordering))
         if not selectors.searches_by_trigram(q):
             page = self.paginate_queryset(queryset)
             return self.get_paginated_response(ParticipantListSerializer(page, many=True).data)
         # A name search is counted and paged as the list page does: from its matches, and
-        # within a window of COUNT_CAP of them when there are more (the answer says so).
-        row_count = selectors.participants_count(queryset, matches_first=True)
+        # sorted by name from the names that begin with it when more than COUNT_CAP do
+        # (the answer says so).
+        prefix = selectors.participants_name_prefix(scoped, q)
+        row_count = selectors.participants_count(queryset, matches_first=True, prefix=prefix)
+
+        def name_window(offset: int, limit: int) -> tuple[list[int], int] | None:
+            if prefix is None or ordering.lstrip("-") != "full_name":
+                return None
+            return selectors.participants_name_window(
+                prefix, descending=ordering.startswith("-"), offset=offset, limit=limit
+            )
+
         rows = self.paginator.paginate_counted(
             queryset,
             request,
@@ -114,7 +124,7 @@ class ParticipantViewSet(viewsets.GenericViewSet):
                 offset=offset,
                 limit=limit,
                 matches_first_below=selectors.MATCHES_FIRST_BELOW,
-                window_when_capped=selectors.COUNT_CAP,
+                capped_window=name_window,
             ),
         )
         return self.get_paginated_response(ParticipantListSerializer(rows, many=True).data)

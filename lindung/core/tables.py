@@ -2,6 +2,7 @@
 (UI-3), driven by GET parameters so every state is a shareable, bookmarkable URL and the
 page works without JavaScript."""
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,7 +113,7 @@ def build_table(
     count: Callable[[QuerySet[Any]], RowCount] | None = None,
     load_page_by_id: bool = False,
     matches_first_below: int = 0,
-    window_when_capped: int = 0,
+    capped_window: "Callable[[str, int, int], tuple[list[Any], int] | None] | None" = None,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
@@ -130,12 +131,13 @@ def build_table(
     by row, which reads most of the table when the matches sort far from its start.
     Many matches keep the walk: they are dense, so 25 of them come quickly.
 
-    ``window_when_capped`` (with ``load_page_by_id``): when a search has more matches
-    than ``count`` counts (``RowCount.at_least``), the pages are read from a window of
-    the first this many matches the database finds, sorted as asked (``window_ids``):
-    the walk along the sort index would otherwise filter millions of rows when the
-    matches sort together far from its start (a common given name at 10,000,000 rows,
-    BENCHMARKS.md). The table then says it shows only part of the matches (``window``).
+    ``capped_window`` (with ``load_page_by_id``): when a search has more matches than
+    ``count`` counts (``RowCount.at_least``), ``capped_window(sort, offset, limit)`` may
+    read the page from a window of the matches (the page's pks and the window's size),
+    or answer None to keep the walk. The walk along the sort index filters millions of
+    rows when the matches sort together far from its start (a common given name at
+    10,000,000 rows, BENCHMARKS.md). The table then says it lists only part of the
+    matches (``window``).
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -173,7 +175,7 @@ def build_table(
                 offset=(page.number - 1) * per_page,
                 limit=per_page,
                 matches_first_below=matches_first_below,
-                window_when_capped=window_when_capped,
+                capped_window=functools.partial(capped_window, sort) if capped_window else None,
             )
         if ids is None:
             ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
@@ -200,13 +202,15 @@ def search_page_ids(
     offset: int,
     limit: int,
     matches_first_below: int = 0,
-    window_when_capped: int = 0,
+    capped_window: "Callable[[int, int], tuple[list[Any], int] | None] | None" = None,
 ) -> tuple[list[Any] | None, int]:
     """The pks of a page of a searched, ordered ``queryset`` read from its matches (see
     ``build_table``), and the window they were read within (0: none); ``None`` when the
     plain walk along the sort index is the plan."""
-    if row_count.at_least and window_when_capped:
-        return window_ids(queryset, window_when_capped, offset, limit), window_when_capped
+    if row_count.at_least and capped_window is not None:
+        windowed = capped_window(offset, limit)
+        if windowed is not None:
+            return windowed
     if row_count.exact and row_count.value <= matches_first_below and connections[queryset.db].vendor == "postgresql":
         # No match: nothing to read (a 2-letter term has no trigram to find it by).
         return (matches_first_ids(queryset, offset, limit) if row_count.value else []), 0
@@ -225,19 +229,3 @@ def matches_first_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(wrapped, [*params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
-
-
-def window_ids(queryset: QuerySet[Any], window: int, offset: int, limit: int) -> list[Any]:
-    """The pks of ``queryset`` (ordered) from ``offset``, at most ``limit``, among the
-    first ``window`` of its rows the database finds in no particular order.
-
-    The window is the queryset's own rows (the same filters, so the same scope), taken
-    without an order so the search's index stops after ``window`` of them; only they are
-    sorted. On PostgreSQL they are read through a MATERIALIZED CTE (``matches_first_ids``)
-    so the sort index is not walked. Which rows make the window is up to the plan (on
-    PostgreSQL the trigram index's, in table order): stable while the table does not
-    change, and never more than ``window`` rows, so pages past it cannot exist."""
-    within = queryset.filter(pk__in=queryset.order_by().values("pk")[:window])
-    if connections[queryset.db].vendor == "postgresql":
-        return matches_first_ids(within, offset, limit)
-    return list(within.values_list("pk", flat=True)[offset : offset + limit])

@@ -1,6 +1,7 @@
 """A name search over the API is counted and paged as the list page does it: from its
-matches, and within a window of COUNT_CAP of them when more match (the count's cap is
-lowered here so a few rows exceed it). The answer says how exact ``count`` is."""
+matches, and, sorted by name, within a window of the COUNT_CAP first names that begin with
+it when more than COUNT_CAP do (the count's cap is lowered here so a few rows exceed it).
+The answer says how exact ``count`` is and whether the pages are a window."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from lindung.core.tests.factories import mandau_village
 from lindung.participants import selectors
+from lindung.participants.models import Participant
 from lindung.participants.tests.factories import ParticipantFactory
 
 from .conftest import api_client
@@ -21,11 +23,13 @@ CAP = 11
 
 @pytest.fixture
 def lestari(world, monkeypatch):
-    """30 "… Lestari": 20 of coordinator a's, 10 of b's."""
-    for i in range(30):
+    """36 names with "lestari", 30 of them beginning with it: 20 of coordinator a's, 10 of b's."""
+    for i in range(36):
+        given = ["Dewi", "Agus", "Rina", "Wayan"][i % 4]
         ParticipantFactory(
             coordinator=world["a"] if i % 3 else world["b"],
-            full_name=f"{['Dewi', 'Agus', 'Rina', 'Wayan'][i % 4]} Lestari",
+            full_name=f"Lestari {given}" if i < 30 else f"{given} Lestari",
+            birth_date=datetime.date(1980 + i % 3, 1, 1),
             registration_date=datetime.date(2026, 2, 1) + datetime.timedelta(days=i % 5),
             **({"village": mandau_village()} if i % 2 else {}),
         )
@@ -46,30 +50,35 @@ def all_pages(client, params):
 
 @pytest.mark.parametrize("ordering", ["full_name", "-full_name", "registration_date", "-registration_date"])
 @pytest.mark.parametrize("who", ["admin", "a"])
-def test_more_matches_than_the_cap_are_paged_within_a_window_and_said_so(world, lestari, who, ordering):
+def test_more_matches_than_the_cap_reach_cap_rows_and_say_so(world, lestari, who, ordering):
     client = api_client(world[who])
     answers = all_pages(client, {"q": "lestari", "ordering": ordering})
     assert len(answers) == 2  # 11 rows in pages of 10; page 3 is "not found"
-    assert all(a["count"] == CAP and a["count_is"] == "more_than" and a["window"] is True for a in answers)
-    rows = [row for a in answers for row in a["results"]]
-    ids = [row["id"] for row in rows]
-    assert len(ids) == len(set(ids)) == CAP
-    assert all("Lestari" in row["full_name"] for row in rows)
-    if who == "a":
-        assert {row["coordinator"]["id"] for row in rows} == {world["a"].pk}
-    field = ordering.lstrip("-")
-    keys = [(row[field], row["id"]) for row in rows]
-    assert keys == sorted(keys, reverse=ordering.startswith("-"))
+    by_name = ordering.lstrip("-") == "full_name"
+    assert all((a["count"], a["count_is"], a["window"]) == (CAP, "more_than", by_name) for a in answers)
+    ids = [row["id"] for a in answers for row in a["results"]]
+    visible = selectors.participants_visible_to(world[who])
+    if by_name:
+        # The window: the first CAP names beginning with the term, in name order.
+        order = ("name_key", "birth_date", "id")
+        if ordering.startswith("-"):
+            order = tuple(f"-{field}" for field in order)
+        want = visible.filter(name_key__startswith="lestari").order_by(*order)
+    else:
+        # Other orders walk their index: the plain query's first CAP rows.
+        want = visible.filter(name_key__contains="lestari").order_by(
+            ordering, ordering.replace("registration_date", "id")
+        )
+    assert ids == list(want.values_list("pk", flat=True)[:CAP])
 
 
-def test_fewer_matches_than_the_cap_are_exact_and_in_order(world, lestari):
-    client = api_client(world["b"])  # 10 matches: not more than the cap
+def test_fewer_matches_than_the_cap_are_exact_and_in_order(world, lestari, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 100)
+    client = api_client(world["b"])  # 12 matches
     answers = all_pages(client, {"q": "lestari"})
-    assert [(a["count"], a["count_is"], a["window"]) for a in answers] == [(10, "exact", False)]
-    from lindung.participants.models import Participant
-
+    assert [(a["count"], a["count_is"], a["window"]) for a in answers] == [(12, "exact", False)] * 2
     want = Participant.objects.filter(coordinator=world["b"], name_key__contains="lestari").order_by("full_name", "id")
-    assert [row["id"] for row in answers[0]["results"]] == list(want.values_list("pk", flat=True))
+    assert [row["id"] for a in answers for row in a["results"]] == list(want.values_list("pk", flat=True))
 
 
 def test_other_lists_keep_the_exact_count_and_every_page(world, lestari):
