@@ -51,7 +51,7 @@ class Table:
     filters: Mapping[str, Any] = field(default_factory=dict)
     row_count: RowCount | None = None
     # A search with more matches than can be counted, paged within a window of this many
-    # of its matches (``window_when_capped``); 0 when the pages are the whole result.
+    # of its matches (``capped_window``); 0 when the pages are the ordered result itself.
     window: int = 0
     # The page asked for was past the last one, so the last one is shown instead.
     asked_past_last_page: int | None = None
