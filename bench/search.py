@@ -1,6 +1,7 @@
 """Participant search across name frequency, for an administrator and a coordinator.
 
     DATABASE_URL=... .venv/bin/python -m bench.search [--runs 10] [--warmup 2] [--no-write]
+        [--terms joko,santoso] [--sort -name] [--page 400]
 
 The terms come from the database itself: the most common given names, one of median
 frequency, a rare one, a single letter, and NIK prefixes of 2 to 12 digits. Each search
@@ -28,7 +29,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
-    return parser.parse_args(argv)
+    parser.add_argument("--terms", default="", help="comma-separated terms, not the sampled ones (implies --no-write)")
+    parser.add_argument("--sort", default="", help="the list's sort parameter (default: the list's own)")
+    parser.add_argument("--page", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.terms:
+        args.no_write = True  # not the standard sample: keep it out of BENCHMARKS.md's table
+    return args
 
 
 def pick_terms() -> list[tuple[str, str]]:
@@ -61,7 +68,9 @@ def pct(values: list[float], p: float) -> float:
     return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
 
 
-def measure(user: Any, term: str, runs: int, warmup: int) -> tuple[list[float], int]:
+def measure(
+    user: Any, term: str, runs: int, warmup: int, extra: dict[str, Any] | None = None
+) -> tuple[list[float], int]:
     from django.test import RequestFactory
 
     from lindung.participants.views import participant_list
@@ -70,7 +79,7 @@ def measure(user: Any, term: str, runs: int, warmup: int) -> tuple[list[float], 
     times: list[float] = []
     status = 0
     for i in range(warmup + runs):
-        request = factory.get("/participants/", {"q": term})
+        request = factory.get("/participants/", {"q": term, **(extra or {})})
         request.user = user
         request.session = {}  # type: ignore[assignment]
         started = time.perf_counter()
@@ -101,10 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         subjects = pick_subjects()
         users = {"admin": User.objects.get(username=ADMIN_USERNAME), "coordinator": subjects["coordinator"]}
         total = Participant.objects.count()
-        terms = pick_terms()
+        terms = [("chosen term", t) for t in args.terms.split(",")] if args.terms else pick_terms()
+        extra = {k: v for k, v in (("sort", args.sort), ("page", args.page if args.page > 1 else "")) if v}
         for label, term in terms:
             for role, user in users.items():
-                times, status = measure(user, term, args.runs, args.warmup)
+                times, status = measure(user, term, args.runs, args.warmup, extra)
                 p50, p95 = pct(times, 50), pct(times, 95)
                 flag = "" if p95 <= BUDGET_MS else " **over**"
                 line = f"| {label} | `{term}` | {role} | {status} | {p50:.0f} | {p95:.0f}{flag} |"

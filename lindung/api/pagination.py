@@ -1,9 +1,15 @@
+from collections.abc import Callable
 from typing import Any
 
+from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lindung.core.tables import RowCount
 
 
 class StandardPagination(PageNumberPagination):
@@ -30,3 +36,71 @@ class StandardPagination(PageNumberPagination):
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
         return parameters
+
+
+class CountedPagination(StandardPagination):
+    """Standard pages, or (``paginate_counted``) pages of a list whose count the caller
+    has already taken (``RowCount``: exact, about, or more than) and whose page may be
+    read from a search's matches by their pks (core/tables.py, ``search_page_ids``). The
+    answer says how exact ``count`` is and whether the pages cover only a window of the
+    matches (``count_is`` and ``window``)."""
+
+    row_count: RowCount
+    window: int
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        page = super().paginate_queryset(queryset, request, view)
+        self.row_count = RowCount(self.page.paginator.count if self.page is not None else 0)
+        self.window = 0
+        return page
+
+    def paginate_counted(
+        self,
+        queryset: QuerySet[Any],
+        request: Request,
+        *,
+        row_count: RowCount,
+        page_ids: Callable[[int, int], tuple[list[Any] | None, int]],
+    ) -> list[Any]:
+        self.row_count = row_count
+        self.window = 0
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request) or self.page_size)
+        paginator.count = row_count.value
+        try:
+            self.page = paginator.page(self.get_page_number(request, paginator))
+        except InvalidPage as exc:
+            raise NotFound(self.invalid_page_message) from exc
+        self.request = request
+        ids, self.window = page_ids((self.page.number - 1) * paginator.per_page, paginator.per_page)
+        if ids is None:
+            return list(self.page)
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        if self.row_count.at_least:
+            response.data["count_is"] = "more_than"
+        else:
+            response.data["count_is"] = "exact" if self.row_count.exact else "about"
+        response.data["window"] = bool(self.window)
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        answer = super().get_paginated_response_schema(schema)
+        answer["required"] = [*answer.get("required", []), "count_is", "window"]
+        answer["properties"]["count_is"] = {
+            "type": "string",
+            "enum": ["exact", "about", "more_than"],
+            "description": "How `count` was taken: `exact`; `about`, the database's estimate; or "
+            "`more_than`, a lower bound, when more rows match than are counted (10,000): the pages then "
+            "reach only `count` rows.",
+        }
+        answer["properties"]["window"] = {
+            "type": "boolean",
+            "description": "True when the pages hold a window of the matches rather than the first `count` "
+            "in `ordering`: a name search ordered by name, when more than 10,000 names begin with `q`, "
+            "lists the first 10,000 of those (folded name, then date of birth); names containing `q` "
+            "further on are left out. Narrow the search (more of the name, a NIK, a filter) to see others.",
+        }
+        return answer

@@ -14,9 +14,11 @@ from rest_framework.response import Response
 
 from lindung.accounts.models import User
 from lindung.core.permissions import Door
+from lindung.core.tables import search_page_ids
 from lindung.participants import selectors, services
 
 from .errors import service_errors
+from .pagination import CountedPagination
 from .permissions import IsAdminOrCoordinator
 from .serializers import (
     ParticipantListSerializer,
@@ -69,6 +71,8 @@ class ParticipantViewSet(viewsets.GenericViewSet):
     # JSON only: the browsable API's pages need inline scripts, which our CSP forbids.
     serializer_class = ParticipantSerializer
     lookup_value_converter = "int"
+    pagination_class = CountedPagination
+    paginator: CountedPagination
 
     def get_queryset(self) -> Any:
         return selectors.participants_visible_to(self.request.user)
@@ -89,13 +93,41 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         params = ParticipantQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = params.validated_data
-        queryset = selectors.participants_filter(self.get_queryset(), filters)
+        scoped = selectors.participants_filter(self.get_queryset(), filters)
         q = (filters.get("q") or "").strip()
-        if q:
-            queryset = selectors.participants_search(queryset, q)
-        queryset = selectors.participant_list_rows(queryset).order_by(*order_by_columns(filters["ordering"]))
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(ParticipantListSerializer(page, many=True).data)
+        queryset = selectors.participants_search(scoped, q) if q else scoped
+        ordering = filters["ordering"]
+        queryset = selectors.participant_list_rows(queryset).order_by(*order_by_columns(ordering))
+        if not selectors.searches_by_trigram(q):
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(ParticipantListSerializer(page, many=True).data)
+        # A name search is counted and paged as the list page does: from its matches, and
+        # sorted by name from the names that begin with it when more than COUNT_CAP do
+        # (the answer says so).
+        prefix = selectors.participants_name_prefix(scoped, q)
+        row_count = selectors.participants_count(queryset, matches_first=True, prefix=prefix)
+
+        def name_window(offset: int, limit: int) -> tuple[list[int], int] | None:
+            if prefix is None or ordering.lstrip("-") != "full_name":
+                return None
+            return selectors.participants_name_window(
+                prefix, descending=ordering.startswith("-"), offset=offset, limit=limit
+            )
+
+        rows = self.paginator.paginate_counted(
+            queryset,
+            request,
+            row_count=row_count,
+            page_ids=lambda offset, limit: search_page_ids(
+                queryset,
+                row_count=row_count,
+                offset=offset,
+                limit=limit,
+                matches_first_below=selectors.MATCHES_FIRST_BELOW,
+                capped_window=name_window,
+            ),
+        )
+        return self.get_paginated_response(ParticipantListSerializer(rows, many=True).data)
 
     def retrieve(self, request: Request, pk: int) -> Response:
         return Response(self._read(_user(request), pk))

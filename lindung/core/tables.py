@@ -2,6 +2,7 @@
 (UI-3), driven by GET parameters so every state is a shareable, bookmarkable URL and the
 page works without JavaScript."""
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,11 @@ class Table:
     per_page: int
     filters: Mapping[str, Any] = field(default_factory=dict)
     row_count: RowCount | None = None
+    # A search with more matches than can be counted, paged within a window of this many
+    # of its matches (``capped_window``); 0 when the pages are the ordered result itself.
+    window: int = 0
+    # The page asked for was past the last one, so the last one is shown instead.
+    asked_past_last_page: int | None = None
 
     def querystring(self, **changes: object) -> str:
         """The current query string with ``changes`` applied (None removes a key)."""
@@ -107,6 +113,7 @@ def build_table(
     count: Callable[[QuerySet[Any]], RowCount] | None = None,
     load_page_by_id: bool = False,
     matches_first_below: int = 0,
+    capped_window: "Callable[[str, int, int], tuple[list[Any], int] | None] | None" = None,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
@@ -123,6 +130,14 @@ def build_table(
     them and only they are sorted) instead of walking the sort index and filtering row
     by row, which reads most of the table when the matches sort far from its start.
     Many matches keep the walk: they are dense, so 25 of them come quickly.
+
+    ``capped_window`` (with ``load_page_by_id``): when a search has more matches than
+    ``count`` counts (``RowCount.at_least``), ``capped_window(sort, offset, limit)`` may
+    read the page from a window of the matches (the page's pks and the window's size),
+    or answer None to keep the walk. The walk along the sort index filters millions of
+    rows when the matches sort together far from its start (a common given name at
+    10,000,000 rows, BENCHMARKS.md). The table then says it lists only part of the
+    matches (``window``).
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -141,25 +156,29 @@ def build_table(
     row_count = count(queryset) if count is not None else None
     if row_count is not None:
         paginator.count = row_count.value
+    asked_past_last_page = None
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
+        asked = int(request.GET["page"])  # EmptyPage: a whole number, below 1 or past the end
+        asked_past_last_page = asked if asked > page.number else None
+    window = 0
     if load_page_by_id:
-        page_ids = page.object_list.values_list("pk", flat=True)  # type: ignore[attr-defined]
-        if (
-            q
-            and row_count is not None
-            and row_count.exact
-            and row_count.value <= matches_first_below
-            and connections[queryset.db].vendor == "postgresql"
-        ):
-            # No match: nothing to read (a 2-letter term has no trigram to find it by).
-            ids = matches_first_ids(queryset, (page.number - 1) * per_page, per_page) if row_count.value else []
-        else:
-            ids = list(page_ids)
+        ids = None
+        if q and row_count is not None:
+            ids, window = search_page_ids(
+                queryset,
+                row_count=row_count,
+                offset=(page.number - 1) * per_page,
+                limit=per_page,
+                matches_first_below=matches_first_below,
+                capped_window=functools.partial(capped_window, sort) if capped_window else None,
+            )
+        if ids is None:
+            ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
     return Table(
@@ -171,7 +190,31 @@ def build_table(
         per_page=per_page,
         filters=filters or {},
         row_count=row_count,
+        window=window,
+        asked_past_last_page=asked_past_last_page,
     )
+
+
+def search_page_ids(
+    queryset: QuerySet[Any],
+    *,
+    row_count: RowCount,
+    offset: int,
+    limit: int,
+    matches_first_below: int = 0,
+    capped_window: "Callable[[int, int], tuple[list[Any], int] | None] | None" = None,
+) -> tuple[list[Any] | None, int]:
+    """The pks of a page of a searched, ordered ``queryset`` read from its matches (see
+    ``build_table``), and the window they were read within (0: none); ``None`` when the
+    plain walk along the sort index is the plan."""
+    if row_count.at_least and capped_window is not None:
+        windowed = capped_window(offset, limit)
+        if windowed is not None:
+            return windowed
+    if row_count.exact and row_count.value <= matches_first_below and connections[queryset.db].vendor == "postgresql":
+        # No match: nothing to read (a 2-letter term has no trigram to find it by).
+        return (matches_first_ids(queryset, offset, limit) if row_count.value else []), 0
+    return None, 0
 
 
 def matches_first_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[Any]:

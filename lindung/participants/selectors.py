@@ -2,6 +2,7 @@
 scoping rule of core/scoping.py applies to lists, details, exports, downloads and the API."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, connections
@@ -106,7 +107,8 @@ COUNT_CAP = 10_000
 # from the matches first (core/tables.py, matches_first_ids): the trigram index finds
 # them all and only they are sorted, where walking the name index would filter up to the
 # whole table when the matches sort late ("siti", "yanti"). More matches than this are
-# dense enough for the walk.
+# dense enough for the walk, except a name that begins more than COUNT_CAP names: see
+# ``participants_name_window``.
 MATCHES_FIRST_BELOW = COUNT_CAP
 
 
@@ -120,12 +122,73 @@ def searches_by_trigram(text: str) -> bool:
     return len(normalize_name(text)) >= 3
 
 
-def participants_count(queryset: QuerySet[Participant], *, matches_first: bool = False) -> RowCount:
+@dataclass(frozen=True)
+class NamePrefix:
+    """The rows of a scoped, filtered ``queryset`` whose folded name begins with
+    ``key``: a subset of a name search's matches that the name_key b-trees find in name
+    order, reading only as many index entries as wanted (``participants_name_prefix``)."""
+
+    queryset: QuerySet[Participant]
+    key: str
+
+    def rows(self) -> QuerySet[Participant]:
+        # LIKE 'key%': the pattern index (name_key's _like) counts them without the table.
+        return self.queryset.filter(name_key__startswith=self.key)
+
+    def in_name_order(self, *, descending: bool) -> QuerySet[Participant]:
+        """The same rows by a range, which the (name_key, birth_date) index (participant_dup_key)
+        reads in order; a LIKE beside it would make the planner expect a few dozen rows and
+        sort them all. In a collation other than code-point order the range may hold other
+        names: ``participants_name_window`` drops them."""
+        after = self.key[:-1] + chr(ord(self.key[-1]) + 1)
+        # birth_date before id: at 10,000,000 rows one name repeats thousands of times
+        # ("joko santoso"), and ordering them by id alone reads every one of them.
+        order = ("-name_key", "-birth_date", "-id") if descending else ("name_key", "birth_date", "id")
+        return self.queryset.filter(name_key__gte=self.key, name_key__lt=after).order_by(*order)
+
+
+def participants_name_prefix(queryset: QuerySet[Participant], text: str) -> NamePrefix | None:
+    """For a name search the trigram index serves (else None), the rows of ``queryset``
+    (scoped and filtered, not yet searched) whose name begins with the term."""
+    if not searches_by_trigram(text):
+        return None
+    return NamePrefix(queryset, normalize_name(text.strip()[:100]))
+
+
+def participants_name_window(
+    prefix: NamePrefix, *, descending: bool, offset: int, limit: int
+) -> tuple[list[int], int] | None:
+    """A page of a name search with more matches than COUNT_CAP, sorted by name, when
+    more than COUNT_CAP names begin with the term: the first COUNT_CAP of those in
+    name order (folded: capitals and accents aside; then date of birth), descending
+    for a descending sort; else None (the walk serves the page).
+
+    At 10,000,000 participants a common given name ("joko") begins ~100,000 names, all
+    sorted together far into the name index: the walk filtered 4.35M rows to reach them
+    (15-20 s), and sorting even 10,000 matches costs 10,000 scattered row reads. This
+    page reads offset + limit index entries. It lists only part of the matches (names
+    containing the term elsewhere are left out), so the page says so."""
+    if _bounded_count(prefix.rows(), COUNT_CAP + 1, fenced=False) <= COUNT_CAP:
+        return None
+    limit = max(min(limit, COUNT_CAP - offset), 0)
+    page = prefix.in_name_order(descending=descending).values_list("pk", "name_key")[offset : offset + limit]
+    return [pk for pk, name_key in page if name_key.startswith(prefix.key)], COUNT_CAP
+
+
+def participants_count(
+    queryset: QuerySet[Participant], *, matches_first: bool = False, prefix: NamePrefix | None = None
+) -> RowCount:
     """Count for the list's pager: exact up to COUNT_CAP; beyond it the planner's
     estimate for the whole table (unfiltered), else "more than COUNT_CAP".
 
     ``matches_first`` (a name search the trigram index serves, ``searches_by_trigram``)
-    counts through a fence on PostgreSQL: see ``_bounded_count``."""
+    counts through a fence on PostgreSQL: see ``_bounded_count``. ``prefix``
+    (``participants_name_prefix``) is a subset of the matches counted first: when it
+    alone has more than COUNT_CAP rows the b-tree says so in a few milliseconds, where
+    the trigram index collects every match of a common name first (~0.2-0.4 s at
+    10,000,000 rows)."""
+    if prefix is not None and _bounded_count(prefix.rows(), COUNT_CAP + 1, fenced=False) > COUNT_CAP:
+        return RowCount(COUNT_CAP, exact=False, at_least=True)
     bounded = _bounded_count(queryset, COUNT_CAP + 1, fenced=matches_first)
     if bounded <= COUNT_CAP:
         return RowCount(bounded)

@@ -43,8 +43,18 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     columns = list_columns(user)
     # A name fragment the trigram index can find is counted and paged from its matches
     # (PostgreSQL; see selectors.MATCHES_FIRST_BELOW): the name index walk would filter
-    # most of the table when the matches sort late.
-    matches_first = selectors.searches_by_trigram(request.GET.get("q") or "")
+    # most of the table when the matches sort late. A name that begins more than
+    # COUNT_CAP names is counted and, sorted by name, paged from those names alone
+    # (selectors.participants_name_window), and the page says so.
+    q = request.GET.get("q") or ""
+    matches_first = selectors.searches_by_trigram(q)
+    prefix = selectors.participants_name_prefix(queryset, q)
+
+    def name_window(sort: str, offset: int, limit: int) -> tuple[list[int], int] | None:
+        if prefix is None or sort.lstrip("-") != "name":
+            return None
+        return selectors.participants_name_window(prefix, descending=sort.startswith("-"), offset=offset, limit=limit)
+
     table = build_table(
         request,
         selectors.participant_list_rows(queryset),
@@ -53,9 +63,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         search=selectors.participants_search,
         filters=filter_form.filters(),
         tiebreak="id",
-        count=functools.partial(selectors.participants_count, matches_first=matches_first),
+        count=functools.partial(selectors.participants_count, matches_first=matches_first, prefix=prefix),
         load_page_by_id=True,
         matches_first_below=selectors.MATCHES_FIRST_BELOW if matches_first else 0,
+        capped_window=name_window,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 

@@ -1,14 +1,23 @@
 """The participant list reads a search's page from its matches first when they are few
 (PostgreSQL: a MATERIALIZED CTE the trigram index fills) and walks the name index when
 they are many. Either way the page shows the same rows in the same order as the plain
-ordered query, within the user's scope, on every database."""
+ordered query, within the user's scope, on every database.
+
+A name search with more matches than the count's cap (COUNT_CAP, lowered here so a few
+rows exceed it) is paged within a window of COUNT_CAP of its matches, sorted as asked,
+and the page says so; the exports of the same search still hold every match."""
+
+import csv
+import datetime
+import io
+import math
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lindung.core.tests.factories import AdminFactory, CoordinatorFactory
+from lindung.core.tests.factories import AdminFactory, CoordinatorFactory, bengkalis_village, mandau_village
 from lindung.participants import selectors
 from lindung.participants.models import Participant
 from lindung.participants.names import normalize_name
@@ -24,8 +33,12 @@ def world():
     coord_a, coord_b, admin = CoordinatorFactory(), CoordinatorFactory(), AdminFactory()
     for i in range(36):
         given = GIVEN[i % len(GIVEN)]
+        extra = {"village": mandau_village()} if i % 5 == 0 else {}
         ParticipantFactory(
-            coordinator=coord_a if i % 4 else coord_b, full_name=f"{given} {['Rahayu', 'Aminah', 'Ys'][i % 3]}"
+            coordinator=coord_a if i % 4 else coord_b,
+            full_name=f"{given} {['Rahayu', 'Aminah', 'Ys'][i % 3]}",
+            registration_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i % 7),
+            **extra,
         )
     ParticipantFactory(coordinator=coord_a, full_name="Qorinta Langka")
     return {"a": coord_a, "b": coord_b, "admin": admin}
@@ -45,7 +58,12 @@ def page_of(client, params):
     return [row.pk for row in table.page.object_list], [q["sql"] for q in queries.captured_queries]
 
 
-SORTS = {"name": ("full_name", "id"), "-name": ("-full_name", "-id"), "registered": ("registration_date", "id")}
+SORTS = {
+    "name": ("full_name", "id"),
+    "-name": ("-full_name", "-id"),
+    "registered": ("registration_date", "id"),
+    "-village": ("-village__name", "-id"),
+}
 
 
 @pytest.mark.parametrize("who", ["admin", "a", "b"])
@@ -118,3 +136,149 @@ def test_no_search_never_reads_matches_first(client, world):
     client.force_login(world["a"])
     _, sqls = page_of(client, {})
     assert not any("AS MATERIALIZED" in sql for sql in sqls)
+
+
+# The count's cap, lowered so a few rows exceed it (a page has at least 10 rows). Matches
+# of "lestari" (admin / coordinator a / coordinator b): 36 / 24 / 12, of which names that
+# begin with it 30 / 20 / 10; "rahayu" 12 / 9 / 3; "siti" 6 / 3 / 3.
+CAP = 11
+
+
+@pytest.fixture
+def capped(world, monkeypatch):
+    for i in range(36):
+        given, other = ["Dewi", "Agus", "Rina", "Wayan"][i % 4], ["Ayu", "Budi"][i % 2]
+        ParticipantFactory(
+            coordinator=world["a"] if i % 3 else world["b"],
+            # Most begin with "Lestari" (as a given name does at 10M); some have it last.
+            full_name=f"Lestari {given} {other}" if i < 30 else f"Sri {given} Lestari",
+            # Repeated names, told apart by date of birth, then id.
+            birth_date=datetime.date(1980 + i % 3, 1, 1),
+            registration_date=datetime.date(2026, 2, 1) + datetime.timedelta(days=i % 5),
+            village=mandau_village() if i % 2 else bengkalis_village(),
+        )
+    monkeypatch.setattr(selectors, "COUNT_CAP", CAP)
+    monkeypatch.setattr(selectors, "MATCHES_FIRST_BELOW", CAP)
+
+
+def window_pages(client, term, sort, per_page=10):
+    """Every page of the window in turn, and one past it: (rows of each page, the last response)."""
+    pages = []
+    for number in range(1, math.ceil(CAP / per_page) + 2):
+        response = client.get(
+            reverse("participants:list"), {"q": term, "sort": sort, "per_page": per_page, "page": number}
+        )
+        assert response.status_code == 200
+        pages.append([row.pk for row in response.context["table"].page.object_list])
+    return pages, response
+
+
+def name_window(user, term, descending):
+    """What the window holds: the first CAP of the names that begin with the term, by
+    folded name, date of birth and id (descending for a descending sort)."""
+    order = ("-name_key", "-birth_date", "-id") if descending else ("name_key", "birth_date", "id")
+    rows = selectors.participants_visible_to(user).filter(name_key__startswith=term).order_by(*order)
+    return list(rows.values_list("pk", flat=True)[:CAP])
+
+
+@pytest.mark.parametrize("who", ["admin", "a", "b"])
+@pytest.mark.parametrize("term", ["lestari", "rahayu", "siti"])
+def test_more_matches_than_the_cap_sorted_by_name_are_paged_within_a_window_that_says_so(
+    client, world, capped, who, term
+):
+    user = world[who]
+    client.force_login(user)
+    visible = selectors.participants_visible_to(user)
+    matching = visible.filter(name_key__contains=term)
+    beginning = matching.filter(name_key__startswith=term)
+    for sort, order in SORTS.items():
+        pages, response = window_pages(client, term, sort)
+        table = response.context["table"]
+        html = response.content.decode()
+        if sort.lstrip("-") == "name" and beginning.count() > CAP:
+            # Sorted by name: the window of names beginning with the term, in name order
+            # across the pages, each row once; the page asked past it says so.
+            window = name_window(user, term, descending=sort.startswith("-"))
+            assert [pk for page in pages[:-1] for pk in page] == window, sort
+            assert set(window) <= set(matching.values_list("pk", flat=True))
+            assert table.window == CAP and table.asked_past_last_page == len(pages)
+            assert pages[-1] == pages[-2]
+            assert 'id="search-window-notice"' in html
+            assert f"More than {CAP} participants match this search" in html
+            assert f"Page {len(pages)} is past the {CAP} participants listed" in html
+            assert f"of more than {CAP}" in html
+            continue
+        # Otherwise the pages are the plain query's: exact rows and order, no notice (the
+        # pager still says "more than" when the count is capped).
+        assert table.window == 0 and "search-window-notice" not in html
+        assert pages[0] == expected(user, term, order, 0, 10), sort
+        assert (f"of more than {CAP}" in html) == (matching.count() > CAP)
+
+
+def test_the_window_notice_is_in_indonesian_by_default(client, world, capped):
+    client.force_login(world["admin"])
+    client.cookies["django_language"] = "id"
+    response = client.get(reverse("participants:list"), {"q": "lestari"})
+    html = response.content.decode()
+    assert f"Lebih dari {CAP} peserta cocok dengan pencarian ini" in html
+    assert "More than" not in html
+
+
+@pytest.mark.parametrize("who", ["a", "b"])
+def test_a_coordinators_window_holds_only_their_own_rows(client, world, capped, who):
+    client.force_login(world[who])
+    mine = set(Participant.objects.filter(coordinator=world[who]).values_list("pk", flat=True))
+    for term in ("lestari", "lest", "rahayu"):
+        for sort in ("name", "-name"):
+            pages, _ = window_pages(client, term, sort)
+            assert {pk for page in pages for pk in page} <= mine
+
+
+def test_a_filter_narrows_the_window(client, world, capped):
+    # The window starts from the filtered list: coordinator b's 10 names beginning with
+    # "lestari" are within the cap, so an admin filtering on b sees the exact rows (12
+    # matches: the pages reach the first CAP of them, as for any capped count).
+    client.force_login(world["admin"])
+    response = client.get(reverse("participants:list"), {"q": "lestari", "coordinator": world["b"].pk})
+    table = response.context["table"]
+    assert table.window == 0
+    want = Participant.objects.filter(coordinator=world["b"], name_key__contains="lestari").order_by("full_name", "id")
+    assert [row.pk for row in table.page.object_list] == list(want.values_list("pk", flat=True))[:CAP]
+
+
+def test_a_windowed_page_reads_no_trigram_match_list(client, world, capped):
+    # The count and the page come from the name b-tree: no fenced (MATERIALIZED) read of
+    # every match, and the rows are loaded by their ids.
+    client.force_login(world["admin"])
+    got, sqls = page_of(client, {"q": "lestari", "per_page": 10})
+    assert not any("AS MATERIALIZED" in sql for sql in sqls)
+    assert got == name_window(world["admin"], "lestari", descending=False)[:10]
+
+
+@pytest.mark.parametrize("term", ["a", "93"])
+def test_short_terms_over_the_cap_keep_the_exact_walk(client, world, capped, term):
+    # One- and two-character terms have no trigram to find them by; the walk along the sort
+    # index is exact (they are dense or match nothing), so no window and no notice.
+    client.force_login(world["admin"])
+    response = client.get(reverse("participants:list"), {"q": term, "per_page": 10})
+    table = response.context["table"]
+    assert table.window == 0 and b"search-window-notice" not in response.content
+    assert [row.pk for row in table.page.object_list] == expected(world["admin"], term, ("full_name", "id"), 0, 10)
+
+
+def test_no_window_without_a_search(client, world, capped):
+    client.force_login(world["admin"])
+    response = client.get(reverse("participants:list"), {"per_page": 10})
+    assert response.context["table"].window == 0
+    assert b"search-window-notice" not in response.content
+
+
+def test_the_export_of_a_capped_search_holds_every_match(client, world, capped):
+    # Exports read the search through participants_search, never the list's window.
+    client.force_login(world["admin"])
+    response = client.get(reverse("reports:export", args=["participants", "csv"]), {"q": "lestari"})
+    assert response.status_code == 200
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    want = Participant.objects.filter(name_key__contains="lestari")
+    assert len(rows) == want.count() == 36 > CAP
+    assert {row[header.index("NIK")] for row in rows} == set(want.values_list("nik", flat=True))

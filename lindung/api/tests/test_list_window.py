@@ -1,0 +1,102 @@
+"""A name search over the API is counted and paged as the list page does it: from its
+matches, and, sorted by name, within a window of the COUNT_CAP first names that begin with
+it when more than COUNT_CAP do (the count's cap is lowered here so a few rows exceed it).
+The answer says how exact ``count`` is and whether the pages are a window."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from lindung.core.tests.factories import mandau_village
+from lindung.participants import selectors
+from lindung.participants.models import Participant
+from lindung.participants.tests.factories import ParticipantFactory
+
+from .conftest import api_client
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("api:participant-list")
+CAP = 11
+
+
+@pytest.fixture
+def lestari(world, monkeypatch):
+    """36 names with "lestari", 30 of them beginning with it: 20 of coordinator a's, 10 of b's."""
+    for i in range(36):
+        given = ["Dewi", "Agus", "Rina", "Wayan"][i % 4]
+        ParticipantFactory(
+            coordinator=world["a"] if i % 3 else world["b"],
+            full_name=f"Lestari {given}" if i < 30 else f"{given} Lestari",
+            birth_date=datetime.date(1980 + i % 3, 1, 1),
+            registration_date=datetime.date(2026, 2, 1) + datetime.timedelta(days=i % 5),
+            **({"village": mandau_village()} if i % 2 else {}),
+        )
+    monkeypatch.setattr(selectors, "COUNT_CAP", CAP)
+    monkeypatch.setattr(selectors, "MATCHES_FIRST_BELOW", CAP)
+
+
+def all_pages(client, params):
+    answers, page = [], 1
+    while True:
+        response = client.get(LIST, {**params, "page_size": 10, "page": page})
+        if response.status_code == 404:
+            return answers
+        assert response.status_code == 200, response.json()
+        answers.append(response.json())
+        page += 1
+
+
+@pytest.mark.parametrize("ordering", ["full_name", "-full_name", "registration_date", "-registration_date"])
+@pytest.mark.parametrize("who", ["admin", "a"])
+def test_more_matches_than_the_cap_reach_cap_rows_and_say_so(world, lestari, who, ordering):
+    client = api_client(world[who])
+    answers = all_pages(client, {"q": "lestari", "ordering": ordering})
+    assert len(answers) == 2  # 11 rows in pages of 10; page 3 is "not found"
+    by_name = ordering.lstrip("-") == "full_name"
+    assert all((a["count"], a["count_is"], a["window"]) == (CAP, "more_than", by_name) for a in answers)
+    ids = [row["id"] for a in answers for row in a["results"]]
+    visible = selectors.participants_visible_to(world[who])
+    if by_name:
+        # The window: the first CAP names beginning with the term, in name order.
+        order = ("name_key", "birth_date", "id")
+        if ordering.startswith("-"):
+            order = tuple(f"-{field}" for field in order)
+        want = visible.filter(name_key__startswith="lestari").order_by(*order)
+    else:
+        # Other orders walk their index: the plain query's first CAP rows.
+        want = visible.filter(name_key__contains="lestari").order_by(
+            ordering, ordering.replace("registration_date", "id")
+        )
+    assert ids == list(want.values_list("pk", flat=True)[:CAP])
+
+
+def test_fewer_matches_than_the_cap_are_exact_and_in_order(world, lestari, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 100)
+    client = api_client(world["b"])  # 12 matches
+    answers = all_pages(client, {"q": "lestari"})
+    assert [(a["count"], a["count_is"], a["window"]) for a in answers] == [(12, "exact", False)] * 2
+    want = Participant.objects.filter(coordinator=world["b"], name_key__contains="lestari").order_by("full_name", "id")
+    assert [row["id"] for a in answers for row in a["results"]] == list(want.values_list("pk", flat=True))
+
+
+def test_other_lists_keep_the_exact_count_and_every_page(world, lestari):
+    # No search, or a term the trigram index does not serve: the standard pages.
+    client = api_client(world["admin"])
+    for params in ({}, {"q": "a"}, {"status": "submitted"}):
+        answers = all_pages(client, params)
+        assert {(a["count"], a["count_is"], a["window"]) for a in answers} == {(answers[0]["count"], "exact", False)}
+        assert answers[0]["count"] > CAP
+        assert len({row["id"] for a in answers for row in a["results"]}) == answers[0]["count"]
+
+
+def test_the_schema_documents_count_is_and_window(world):
+    schema = api_client(world["admin"]).get(reverse("api:schema"), {"format": "json"}).json()
+    listed = schema["paths"]["/api/participants/"]["get"]["responses"]["200"]["content"]["application/json"]
+    ref = listed["schema"]["$ref"].rsplit("/", 1)[1]
+    properties = schema["components"]["schemas"][ref]["properties"]
+    enum = properties["count_is"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][enum]["enum"] == ["exact", "about", "more_than"]
+    assert "lower bound" in properties["count_is"]["description"]
+    assert properties["window"]["type"] == "boolean"
