@@ -129,7 +129,24 @@ def test_searches_by_trigram():
     assert not selectors.searches_by_trigram("si")
     assert not selectors.searches_by_trigram("93")
     assert not selectors.searches_by_trigram("9303")
-    assert selectors.searches_by_trigram("930")  # three digits search the name, as before
+    assert not selectors.searches_by_trigram("930")  # a NIK's first digits, not a name
+
+
+@pytest.mark.parametrize("term", ["1", "14", "140"])
+def test_a_few_digits_find_the_niks_that_begin_with_them(client, world, term):
+    # A province or regency code typed as a search: no name holds digits, so these are NIK
+    # prefixes (they used to be read as a name and matched nobody).
+    for who in ("admin", "b"):
+        user = world[who]
+        client.force_login(user)
+        got, _ = page_of(client, {"q": term})
+        visible = selectors.participants_visible_to(user)
+        want = list(visible.filter(nik__startswith=term).order_by("full_name", "id").values_list("pk", flat=True)[:25])
+        assert want and got == want
+        assert all(p.coordinator == user for p in Participant.objects.filter(pk__in=got)) or who == "admin"
+    client.force_login(world["b"])
+    got, _ = page_of(client, {"q": "99"})
+    assert got == []
 
 
 def test_no_search_never_reads_matches_first(client, world):
