@@ -44,9 +44,29 @@ def consent_record(
         evidence=evidence,
     )
     access.require(access.principal_of(actor), record, "change" if given else "withdraw")
-    with transaction.atomic():
-        record.save()
+    ledger_add([record])
     return record
+
+
+def consent_record_many(
+    *, participant_ids: Iterable[int], given: bool, method: str, at: datetime.datetime, evidence: str = ""
+) -> int:
+    """The same fact for many participants at once, by the system (an import, a bulk
+    backfill, tests and benchmarks that need thousands): one INSERT."""
+    records = [
+        ConsentRecord(
+            participant_id=pk, channel=ConsentScope.ALL, given=given, at=at, method=method[:30], evidence=evidence
+        )
+        for pk in participant_ids
+    ]
+    return len(ledger_add(records))
+
+
+def ledger_add(records: list[ConsentRecord]) -> list[ConsentRecord]:
+    """Append consent facts: the one writer of ``ConsentRecord`` rows (the services
+    here and the synchronous event subscriber all come through it)."""
+    with transaction.atomic():
+        return ConsentRecord.objects.bulk_create(records, batch_size=2000)
 
 
 def consent_withdraw(
