@@ -20,7 +20,7 @@ from lindung.accounts.models import User
 from lindung.core import access
 from lindung.participants.models import Participant
 
-from .models import Channel, ConsentRecord, ConsentScope
+from .models import Channel, ConsentRecord, ConsentScope, ConsentState
 
 
 def consent_record(
@@ -63,10 +63,46 @@ def consent_record_many(
 
 
 def ledger_add(records: list[ConsentRecord]) -> list[ConsentRecord]:
-    """Append consent facts: the one writer of ``ConsentRecord`` rows (the services
-    here and the synchronous event subscriber all come through it)."""
+    """Append consent facts and bring ``ConsentState`` up to date in the same
+    transaction: the one writer of both (the services here and the synchronous event
+    subscriber all come through it)."""
+    if not records:
+        return []
     with transaction.atomic():
-        return ConsentRecord.objects.bulk_create(records, batch_size=2000)
+        participant_ids = sorted({r.participant_id for r in records})
+        # Consent writes for one participant take turns (in id order: no deadlock), so
+        # each recomputes the state from a ledger that holds every earlier fact.
+        list(Participant.objects.select_for_update().filter(pk__in=participant_ids).values_list("pk", flat=True))
+        created = ConsentRecord.objects.bulk_create(records, batch_size=2000)
+        _refresh_state(participant_ids)
+    return created
+
+
+def _refresh_state(participant_ids: list[int]) -> None:
+    """Recompute each participant's latest fact per channel from the ledger itself (so
+    a back-dated fact cannot make the state newer than the ledger says)."""
+    for start in range(0, len(participant_ids), 2000):
+        chunk = participant_ids[start : start + 2000]
+        latest: dict[tuple[int, str], ConsentState] = {}
+        facts = (
+            ConsentRecord.objects.filter(participant_id__in=chunk)
+            .order_by("participant_id", "-at", "-id")
+            .values_list("participant_id", "channel", "given", "at", "id")
+        )
+        for participant_id, scope, given, at, ledger_id in facts:
+            for channel in Channel.values if scope == ConsentScope.ALL else [scope]:
+                latest.setdefault(
+                    (participant_id, channel),
+                    ConsentState(
+                        participant_id=participant_id, channel=channel, given=given, at=at, ledger_id=ledger_id
+                    ),
+                )
+        ConsentState.objects.bulk_create(
+            latest.values(),
+            update_conflicts=True,
+            unique_fields=["participant", "channel"],
+            update_fields=["given", "at", "ledger_id"],
+        )
 
 
 def consent_withdraw(
