@@ -39,7 +39,7 @@ def campaign_launch_start(*, actor: User, campaign: Campaign) -> Job:
     a launch already queued or running is returned instead of a second one."""
     principal = access.principal_of(actor)
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().select_related("launch_job").get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update(of=("self",)).select_related("launch_job").get(pk=campaign.pk)
         if locked.launch_job is not None and not locked.launch_job.is_done:
             return locked.launch_job
         replanning = locked.status in (CampaignStatus.RUNNING, CampaignStatus.PAUSED) and (
