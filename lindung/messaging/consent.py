@@ -12,7 +12,7 @@ cursor catches up (a reminder sent in that window is exactly what MSG-8 forbids)
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -143,3 +143,29 @@ def participants_who_may_be_messaged(participant_ids: Iterable[int], channel: st
     for participant_id, given in records:
         latest.setdefault(participant_id, given)
     return {pk for pk, given in latest.items() if given}
+
+
+# The same statement as migration 0009's backfill: every participant's latest fact per
+# channel, recomputed from the whole ledger and upserted. A state row is only replaced by
+# a newer fact, so a consent written meanwhile (after this statement's snapshot) stays.
+REBUILD_STATE_SQL = """
+INSERT INTO messaging_consentstate (participant_id, channel, given, at, ledger_id)
+SELECT participant_id, ch, given, at, id FROM (
+    SELECT r.participant_id, c.ch, r.given, r.at, r.id,
+           ROW_NUMBER() OVER (PARTITION BY r.participant_id, c.ch ORDER BY r.at DESC, r.id DESC) AS n
+    FROM messaging_consentrecord r
+    JOIN (SELECT 'whatsapp' AS ch UNION ALL SELECT 'sms' AS ch) c ON r.channel IN ('all', c.ch)
+) latest
+WHERE n = 1
+ON CONFLICT (participant_id, channel) DO UPDATE
+SET given = excluded.given, at = excluded.at, ledger_id = excluded.ledger_id
+WHERE (messaging_consentstate.at, messaging_consentstate.ledger_id) < (excluded.at, excluded.ledger_id)
+"""
+
+
+def consent_state_rebuild() -> int:
+    """Recompute ConsentState from the whole ledger (after a deploy during which the old
+    code wrote consent without it, or to check): rows written or corrected."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(REBUILD_STATE_SQL)
+        return max(cursor.rowcount, 0)

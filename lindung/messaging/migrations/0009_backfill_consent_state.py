@@ -1,7 +1,9 @@
 """Fill ConsentState from the ledger: per participant and channel, the latest fact
 (by time, then id) that covers the channel, whether for that channel or for all.
-One set-based INSERT ... SELECT with a window function (PostgreSQL and SQLite alike);
-from here on consent.ledger_add keeps it in the writer's transaction."""
+One set-based INSERT ... SELECT with a window function (PostgreSQL and SQLite alike),
+an upsert, so running it again (``manage.py rebuild_consent_state``, which keeps its own
+copy in consent.py) only corrects; from here on consent.ledger_add keeps it in the
+writer's transaction."""
 
 from django.db import migrations
 
@@ -14,6 +16,9 @@ SELECT participant_id, ch, given, at, id FROM (
     JOIN (SELECT 'whatsapp' AS ch UNION ALL SELECT 'sms' AS ch) c ON r.channel IN ('all', c.ch)
 ) latest
 WHERE n = 1
+ON CONFLICT (participant_id, channel) DO UPDATE
+SET given = excluded.given, at = excluded.at, ledger_id = excluded.ledger_id
+WHERE (messaging_consentstate.at, messaging_consentstate.ledger_id) < (excluded.at, excluded.ledger_id)
 """
 
 

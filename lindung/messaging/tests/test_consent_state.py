@@ -120,3 +120,19 @@ def test_the_segment_consent_filter_reads_the_state_not_the_ledger(coord_a, admi
     )
     sql = str(given.query)
     assert "messaging_consentstate" in sql and "messaging_consentrecord" not in sql
+
+
+def test_rebuilding_corrects_a_stale_state_and_changes_nothing_else(coord_a, admin):
+    from django.core.management import call_command
+
+    from lindung.messaging.models import ConsentRecord
+
+    keep, stale = consenting(coord_a), consenting(coord_a)
+    # What the old code did during a deploy: a ledger row written without the state.
+    ConsentRecord.objects.create(participant=stale, channel="all", given=False, at=timezone.now(), method="old")
+    assert state_says([stale.pk]) != ledger_says([stale.pk])
+    before = {(r.participant_id, r.channel): (r.pk, r.ledger_id) for r in ConsentState.objects.filter(participant=keep)}
+    call_command("rebuild_consent_state")
+    assert state_says([keep.pk, stale.pk]) == ledger_says([keep.pk, stale.pk])
+    after = {(r.participant_id, r.channel): (r.pk, r.ledger_id) for r in ConsentState.objects.filter(participant=keep)}
+    assert after == before
