@@ -65,19 +65,30 @@ def many_consenting(coordinator: Any, count: int) -> list[int]:
     where ``consenting`` takes a few milliseconds each), announced like registrations."""
     from lindung.messaging.consent import consent_record_many
     from lindung.participants.models import Category, Participant, Sex, Status
-    from lindung.participants.tests.factories import ParticipantFactory, make_nik
+    from lindung.participants.names import normalize_name
+    from lindung.participants.tests.factories import make_nik
 
     village = bengkalis_village()
     people = []
     for n in range(count):
-        # A birth date no other factory uses and a 4-digit serial per day: unique NIKs.
+        # Built directly, not with ParticipantFactory: its NIK sequence is shared by the
+        # whole test process and 10,000 more would give later tests 17-digit NIKs. A birth
+        # date no factory uses and a 4-digit serial per day keep these NIKs unique.
         born = datetime.date(1991, 1, 1) + datetime.timedelta(days=n // 9000)
+        name = f"Peserta Massal {n}"
         people.append(
-            ParticipantFactory.build(
-                coordinator=coordinator,
-                village=village,
+            Participant(
+                full_name=name,
+                name_key=normalize_name(name),
+                birth_place="Bengkalis",
                 birth_date=born,
+                sex=Sex.MALE,
                 nik=make_nik(born, Sex.MALE, n % 9000 + 1),
+                address="Jl. Pramuka No. 1",
+                village=village,
+                district=village.parent,
+                coordinator=coordinator,
+                registered_by=coordinator,
                 phone=f"+62812{n:08d}",
                 category=Category.INFORMAL,
                 status=Status.ACTIVE,
