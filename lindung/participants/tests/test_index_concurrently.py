@@ -1,5 +1,8 @@
 """The phone index migration's operation (core/migration_ops.py): concurrent on
-PostgreSQL, plain on SQLite, idempotent by name, and an invalid leftover rebuilt."""
+PostgreSQL, plain on SQLite, idempotent by name, and an invalid leftover rebuilt.
+Transactional (a concurrent build refuses a transaction) with serialized rollback, as
+every transactional test here: a plain flush re-creates content types under new ids and
+breaks the next serialized test's reload."""
 
 import pytest
 from django.apps import apps
@@ -49,7 +52,7 @@ def _valid() -> bool | None:
     return None if row is None else row[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_index_is_built_on_the_phone_column_and_removed_again():
     operation = _operation()
     _forwards(operation)
@@ -63,7 +66,7 @@ def test_the_index_is_built_on_the_phone_column_and_removed_again():
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_on_postgresql_it_refuses_to_run_inside_a_transaction():
     if connection.vendor != "postgresql":
         pytest.skip("CREATE INDEX CONCURRENTLY is PostgreSQL's")
@@ -75,7 +78,7 @@ def test_on_postgresql_it_refuses_to_run_inside_a_transaction():
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_on_postgresql_an_invalid_index_left_by_an_interrupted_build_is_rebuilt():
     if connection.vendor != "postgresql":
         pytest.skip("invalid indexes are PostgreSQL's")
