@@ -17,6 +17,7 @@ from lindung.core import access
 from lindung.core.permissions import Door
 from lindung.messaging.campaign_models import Campaign, MessageTemplate, Segment
 from lindung.messaging.campaigns import services
+from lindung.messaging.campaigns.launching import campaign_launch_start
 from lindung.messaging.campaigns.segments import KEYS, segment_count, segment_sample
 from lindung.messaging.campaigns.states import campaign_states
 from lindung.messaging.models import OutboxMessage
@@ -163,12 +164,22 @@ class CampaignSerializer(serializers.ModelSerializer):
             "status",
             "scheduled_for",
             "planned",
+            "launch_job",
             "created_at",
             "started_at",
             "finished_at",
             "progress",
         ]
-        read_only_fields = ["id", "status", "planned", "created_at", "started_at", "finished_at", "progress"]
+        read_only_fields = [
+            "id",
+            "status",
+            "planned",
+            "launch_job",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress",
+        ]
 
     def get_progress(self, campaign: Campaign) -> dict[str, Any]:
         p = services.campaign_progress(campaign)
@@ -227,7 +238,7 @@ class CampaignViewSet(
     def _move(self, request: Request, name: str) -> Response:
         campaign = self.get_object()
         steps = {
-            "launch": services.campaign_launch,
+            "launch": campaign_launch_start,
             "pause": services.campaign_pause,
             "resume": services.campaign_resume,
             "cancel": services.campaign_cancel,
@@ -238,7 +249,11 @@ class CampaignViewSet(
         campaign.refresh_from_db()
         return Response(CampaignSerializer(campaign, context={"request": request}).data)
 
-    @extend_schema(summary="Write the outbox rows and start sending", request=None, responses=STEERED)
+    @extend_schema(
+        summary="Start sending: the outbox rows are written by a background job (launch_job, see /jobs/)",
+        request=None,
+        responses=STEERED,
+    )
     @action(detail=True, methods=["post"])
     def launch(self, request: Request, pk: int) -> Response:
         return self._move(request, "launch")

@@ -7,6 +7,8 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import subscribers, tasks  # noqa: F401 (tasks registers the Celery task)
-        from .campaigns import clock  # noqa: F401 (the campaigns' Celery tasks)
+
+        # clock: the campaigns' Celery tasks; launching: the launch job's handler.
+        from .campaigns import clock, launching  # noqa: F401
 
         subscribers.register()

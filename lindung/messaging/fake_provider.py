@@ -9,7 +9,8 @@ the next answers: ``ok``, ``error`` (HTTP status and Cloud API code), ``timeout`
 the message but answer too late) and ``drop`` (close without answering, not accepted).
 Accepted messages get status webhooks (sent, delivered, optionally read), POSTed after
 a delay to ``webhook_url`` with a valid ``X-Hub-Signature-256``, or kept in
-``webhooks`` for the test to deliver when no URL is set."""
+``webhooks`` for the test to deliver when no URL is set. Like Meta under load, it can
+put up to ``webhook_batch`` due statuses in one POST (the ``statuses`` array)."""
 
 import contextlib
 import hashlib
@@ -18,9 +19,11 @@ import hmac
 import itertools
 import json
 import socket
+import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +52,13 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-call (the SIGKILL tests) resets its connection: expected.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeProvider:
     def __init__(
         self,
@@ -61,6 +71,8 @@ class FakeProvider:
         duplicate_webhooks: bool = False,
         send_webhooks: bool = True,
         delay_each: float = 0.0,
+        webhook_batch: int = 1,
+        on_accept: Callable[[int], None] | None = None,
     ) -> None:
         self.app_secret = app_secret
         self.webhook_url = webhook_url
@@ -70,6 +82,10 @@ class FakeProvider:
         self.duplicate_webhooks = duplicate_webhooks
         self.send_webhooks = send_webhooks
         self.delay_each = delay_each  # seconds before answering each accepted message
+        self.webhook_batch = webhook_batch  # most statuses in one POST
+        # Called with the running count after each accepted message, before it is
+        # answered (a test kills a dispatcher there: its calls are then in flight).
+        self.on_accept = on_accept
         self.lock = threading.Lock()
         self.script: list[Action] = []
         self.refused: dict[str, Action] = {}  # recipient -> answer, every time
@@ -79,11 +95,12 @@ class FakeProvider:
         self.bodies: list[dict[str, Any]] = []
         self.webhooks: list[bytes] = []  # kept when there is no webhook_url
         self.webhooks_posted = 0
+        self.statuses_posted = 0  # statuses inside the POSTs the endpoint answered
         self._ids = itertools.count(1)
         self._due: list[tuple[float, int, bytes]] = []
         self._due_ready = threading.Condition(self.lock)
         self._stopping = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -173,8 +190,32 @@ class FakeProvider:
                     self._due_ready.wait(timeout=wait)
                 if self._stopping:
                     return
-                _due, _n, payload = heapq.heappop(self._due)
-            self.post_webhook(payload)
+                now = time.monotonic()
+                batch = [heapq.heappop(self._due)[2]]
+                while self._due and len(batch) < self.webhook_batch and self._due[0][0] <= now:
+                    batch.append(heapq.heappop(self._due)[2])
+            payload = batch[0] if len(batch) == 1 else self._merge(batch)
+            if 0 < self.post_webhook(payload) < 400:
+                with self.lock:
+                    self.statuses_posted += self._count_statuses(batch)
+
+    def _merge(self, payloads: list[bytes]) -> bytes:
+        """Several status callbacks as one, in the order they fell due."""
+        statuses: list[Any] = []
+        for payload in payloads:
+            for entry in json.loads(payload)["entry"]:
+                for change in entry["changes"]:
+                    statuses.extend(change["value"].get("statuses", []))
+        return self._envelope({"statuses": statuses})
+
+    @staticmethod
+    def _count_statuses(payloads: list[bytes]) -> int:
+        return sum(
+            len(change["value"].get("statuses", []))
+            for payload in payloads
+            for entry in json.loads(payload)["entry"]
+            for change in entry["changes"]
+        )
 
     def post_webhook(self, payload: bytes, *, signature: str | None = None, attempts: int = 5) -> int:
         """POST one payload to webhook_url (signed unless a signature is given)."""
@@ -265,6 +306,9 @@ class FakeProvider:
         with self.lock:
             self.accepted[ref] += 1
             self.bodies.append(body)
+            count = self.accepted.total()
+        if self.on_accept is not None:
+            self.on_accept(count)
         if self.send_webhooks:
             for n, status in enumerate(self.statuses):
                 payload = self.status_payload(message_id, status, ref=ref, to=to)

@@ -65,6 +65,29 @@ class ConsentRecord(models.Model):
         return f"{self.participant_id} {self.channel} {'given' if self.given else 'withdrawn'}"
 
 
+class ConsentState(models.Model):
+    """The latest consent fact per participant and channel, derived from the ledger:
+    written by ``consent.ledger_add`` in the same transaction as the fact, so it always
+    equals the ledger's latest row covering the channel. Segment filters read it (an
+    indexed lookup instead of a "latest row per participant" subquery over the ledger);
+    the ledger stays the record and the dispatcher's last check before a send."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="consent_states", db_index=False
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    given = models.BooleanField()
+    at = models.DateTimeField()
+    ledger_id = models.BigIntegerField(help_text="the ConsentRecord that decided")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "channel"], name="consent_state_one_per_channel")]
+        indexes = [models.Index(fields=["channel", "given", "participant"], name="consent_state_filter")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.channel} {'given' if self.given else 'withdrawn'}"
+
+
 class Status(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lindung.jobs.services import job_run
 from lindung.messaging.campaign_models import Campaign, CampaignStatus, MessageTemplate
 from lindung.messaging.dispatch import dispatch_until_idle
 from lindung.messaging.models import OutboxMessage
@@ -50,7 +51,11 @@ def test_segment_count_and_a_campaign_steered_over_the_api(coord_a, coord_b, adm
     cid = created.json()["id"]
     assert api_client(coord_b).post(f"/api/campaigns/{cid}/launch/").status_code == 404
     launched = client.post(f"/api/campaigns/{cid}/launch/")
-    assert launched.status_code == 200 and launched.json()["planned"] == 1
+    # Answered at once: the rows are planned by a background job (at commit).
+    assert launched.status_code == 200 and launched.json()["launch_job"] is not None
+    assert launched.json()["status"] == "draft" and launched.json()["planned"] == 0
+    job_run(launched.json()["launch_job"])
+    assert client.get(f"/api/campaigns/{cid}/").json()["planned"] == 1
     assert client.post(f"/api/campaigns/{cid}/resume/").status_code == 400  # not paused
     assert client.post(f"/api/campaigns/{cid}/pause/").json()["status"] == "paused"
     assert client.post(f"/api/campaigns/{cid}/resume/").json()["status"] == "running"

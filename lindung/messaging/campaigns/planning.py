@@ -59,11 +59,14 @@ def _as_select(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def plan_segment(campaign: Campaign) -> int:
-    """Rows for every participant of the campaign's segment, seen by its author."""
+def plan_segment(campaign: Campaign, *, ids: tuple[int, int] | None = None) -> int:
+    """Rows for every participant of the campaign's segment, seen by its author (only
+    those with ``ids[0] <= id < ids[1]`` when a slice is given)."""
     assert campaign.segment is not None
     principal = access.principal_of(campaign.created_by)
     members = segment_queryset(principal, campaign.segment.criteria).order_by()
+    if ids is not None:
+        members = members.filter(pk__gte=ids[0], pk__lt=ids[1])
     return _insert(
         campaign,
         *_as_select(members.annotate(pid=F("pk"), bid=Cast(Value(None), BigIntegerField())).values("pid", "bid")),

@@ -10,13 +10,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lindung.core import access
 from lindung.participants.models import Participant
 
-from ..models import Channel, ConsentRecord, ConsentScope, OutboxMessage
+from ..models import Channel, ConsentState, OutboxMessage
 
 # criteria key -> what it means; segment forms and the API accept exactly these.
 KEYS = (
@@ -35,12 +35,11 @@ KEYS = (
 )
 
 
-def _latest_consent(channel: str = Channel.WHATSAPP) -> Subquery:
-    return Subquery(
-        ConsentRecord.objects.filter(participant=OuterRef("pk"), channel__in=[ConsentScope.ALL, channel])
-        .order_by("-at", "-id")
-        .values("given")[:1]
-    )
+def _consenting(channel: str = Channel.WHATSAPP) -> Exists:
+    """The latest ledger fact for the channel gives consent: one indexed lookup in
+    ConsentState (kept with the ledger in the same transaction), not a latest-row
+    subquery over the ledger per participant (1.5 s for an administrator at 1M)."""
+    return Exists(ConsentState.objects.filter(participant=OuterRef("pk"), channel=channel, given=True))
 
 
 def segment_queryset(principal: access.Principal, criteria: Mapping[str, Any]) -> QuerySet[Participant]:
@@ -71,8 +70,7 @@ def segment_queryset(principal: access.Principal, criteria: Mapping[str, Any]) -
             q &= Q(**{key: c[key]})
     rows = rows.filter(q)
     if c.get("consent") in ("given", "not_given"):
-        rows = rows.annotate(_consent=_latest_consent())
-        rows = rows.filter(_consent=True) if c["consent"] == "given" else rows.exclude(_consent=True)
+        rows = rows.filter(_consenting()) if c["consent"] == "given" else rows.exclude(_consenting())
     if "quiet_days" in c:
         since = timezone.now() - datetime.timedelta(days=int(c["quiet_days"]))
         recent = OutboxMessage.objects.filter(participant=OuterRef("pk"), created_at__gte=since)

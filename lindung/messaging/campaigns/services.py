@@ -23,6 +23,7 @@ from ..campaign_models import Campaign, CampaignStatus, MessageTemplate, Segment
 from ..models import OutboxMessage, SourcePause, Status
 from ..outbox import kick
 from ..providers import Outgoing, provider_for
+from .launching import still_planning
 from .planning import campaign_plan
 from .segments import KEYS
 from .states import campaign_states
@@ -189,7 +190,7 @@ OPEN = (Status.QUEUED, Status.SENDING, Status.UNKNOWN)
 
 def campaign_settle(campaign: Campaign) -> Campaign:
     """A running campaign with nothing left to send is completed (the system)."""
-    if campaign.status != CampaignStatus.RUNNING:
+    if campaign.status != CampaignStatus.RUNNING or still_planning(campaign):
         return campaign
     if OutboxMessage.objects.filter(source=campaign.source, status__in=OPEN).exists():
         return campaign

@@ -22,6 +22,7 @@ from ..campaign_models import Campaign, MessageTemplate, ReminderStage, Segment
 from . import services
 from .clock import ensure_ticker
 from .forms import CampaignForm, PreviewForm, SegmentForm, TemplateForm, TestSendForm
+from .launching import campaign_launch_start
 from .segments import segment_count, segment_sample
 from .states import campaign_states
 
@@ -63,7 +64,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    return access.get_or_404(_principal(request), Campaign.objects.select_related("template", "segment"), pk=pk)
+    return access.get_or_404(
+        _principal(request), Campaign.objects.select_related("template", "segment", "launch_job"), pk=pk
+    )
 
 
 @staff_required
@@ -82,7 +85,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "launch": services.campaign_launch,
+    "launch": campaign_launch_start,
     "pause": services.campaign_pause,
     "resume": services.campaign_resume,
     "cancel": services.campaign_cancel,
@@ -96,7 +99,10 @@ def _act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": campaign_states.transitions[name].label})
+        if name == "launch":
+            messages.success(request, _("Started: the messages are being planned in the background; see the progress."))
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": campaign_states.transitions[name].label})
     return redirect("messaging:campaign_detail", pk=pk)
 
 

@@ -1,10 +1,15 @@
 """Test helpers: a scripted in-process provider, consenting participants, settings."""
 
+import datetime
 import itertools
 from collections import Counter
 from typing import Any, ClassVar
 
+from django.utils import timezone
+
 from lindung.billing.tests.factories import informal_participant
+from lindung.core import events
+from lindung.core.tests.factories import bengkalis_village
 from lindung.messaging.consent import consent_record
 from lindung.messaging.models import Outcome
 from lindung.messaging.outbox import NewMessage, outbox_enqueue
@@ -53,6 +58,68 @@ def consenting(coordinator: Any, **extra: Any) -> Any:
     participant = informal_participant(coordinator=coordinator, **extra)
     consent_record(actor=None, participant=participant, given=True, method="paper_form", evidence="form 12")
     return participant
+
+
+def many_consenting(coordinator: Any, count: int) -> list[int]:
+    """``count`` consenting participants written in bulk (thousands in a second or two,
+    where ``consenting`` takes a few milliseconds each), announced like registrations."""
+    from lindung.messaging.consent import consent_record_many
+    from lindung.participants.models import Category, Participant, Sex, Status
+    from lindung.participants.names import normalize_name
+    from lindung.participants.tests.factories import make_nik
+
+    village = bengkalis_village()
+    people = []
+    for n in range(count):
+        # Built directly, not with ParticipantFactory: its NIK sequence is shared by the
+        # whole test process and 10,000 more would give later tests 17-digit NIKs. A birth
+        # date no factory uses and a 4-digit serial per day keep these NIKs unique.
+        born = datetime.date(1991, 1, 1) + datetime.timedelta(days=n // 9000)
+        name = f"Peserta Massal {n}"
+        people.append(
+            Participant(
+                full_name=name,
+                name_key=normalize_name(name),
+                birth_place="Bengkalis",
+                birth_date=born,
+                sex=Sex.MALE,
+                nik=make_nik(born, Sex.MALE, n % 9000 + 1),
+                address="Jl. Pramuka No. 1",
+                village=village,
+                district=village.parent,
+                coordinator=coordinator,
+                registered_by=coordinator,
+                phone=f"+62812{n:08d}",
+                category=Category.INFORMAL,
+                status=Status.ACTIVE,
+                declared_income=1_000_000,
+                registration_date=datetime.date(2025, 1, 10),
+            )
+        )
+    created = Participant.objects.bulk_create(people, batch_size=2000)
+    ids = [p.pk for p in created]
+    events.emit("participant.registered", participant_ids=ids, subject=created[0])
+    consent_record_many(participant_ids=ids, given=True, method="paper_form", at=timezone.now())
+    return ids
+
+
+def enqueue_many(participant_ids: list[int], *, stage: str = "due", source: str = "test") -> int:
+    return outbox_enqueue(
+        actor=None,
+        messages=[
+            NewMessage(
+                participant_id=pk,
+                channel="whatsapp",
+                stage=stage,
+                bill_id=None,
+                template="iuran_jatuh_tempo",
+                params=("Peserta", "Rp16.800"),
+                body="Halo, iuran Rp16.800 jatuh tempo.",
+            )
+            for pk in participant_ids
+        ],
+        source=source,
+    )
 
 
 def enqueue(

@@ -4,6 +4,7 @@ steering a campaign, the participant's message timeline; and refusals."""
 import pytest
 from django.urls import reverse
 
+from lindung.jobs.services import job_run
 from lindung.messaging.campaign_models import Campaign, CampaignStatus, MessageTemplate, Segment
 from lindung.messaging.campaigns.services import campaign_create, campaign_launch
 from lindung.messaging.dispatch import dispatch_until_idle
@@ -99,6 +100,7 @@ def test_campaign_page_launches_pauses_resumes_and_shows_progress(client, admin,
     assert page.url == reverse("messaging:campaign_detail", args=[campaign.pk])
     assert client.get(page.url).context["count"] == 1
     client.post(reverse("messaging:campaign_launch", args=[campaign.pk]))
+    job_run(Campaign.objects.get().launch_job_id)  # the background planning (at commit in production)
     client.post(reverse("messaging:campaign_pause", args=[campaign.pk]))
     dispatch_until_idle()
     assert not DevMessage.objects.exists()
