@@ -85,12 +85,16 @@ def among(column: str, param: str = "%(ids)s") -> str:
     """``column`` is one of a list of ids given as one parameter (see ``id_list``): one
     bound value however long the chunk, on both databases."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY({param})"
+        return f"{column} = ANY({param}::bigint[])"
     return f"{column} IN (SELECT value FROM json_each({param}))"
 
 
 def id_list(ids: Sequence[int]) -> Any:
-    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+    if connection.vendor == "postgresql":
+        # An array literal, cast in the SQL: psycopg's own list adaptation took 60 ms
+        # for 10,000 ids, a tenth of a chunk's time, five times a chunk.
+        return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return json.dumps(list(ids))
 
 
 def _enrolment(chunked: bool) -> str:
