@@ -22,7 +22,19 @@ from django.db import connection, transaction
 
 from lindung.participants.models import Participant
 
-from .sources import ALLOCATIONS_PAID, ARREARS, BILLS, BILLS_BY_MONTH, COLUMNS, MONEY, PAYMENTS, PEOPLE, SOURCES, Source
+from .sources import (
+    ALLOCATIONS_PAID,
+    ARREARS,
+    BILLS,
+    BILLS_BY_MONTH,
+    COLUMNS,
+    MONEY,
+    PAYMENTS,
+    PEOPLE,
+    SOURCES,
+    Source,
+    id_set,
+)
 
 ALL = SOURCES
 Key = tuple[Any, ...]
@@ -121,7 +133,10 @@ def _constraint_columns(model: type) -> list[str]:
 
 def _lock(participant_ids: Sequence[int]) -> None:
     if connection.features.has_select_for_update:
-        list(Participant.objects.select_for_update().filter(pk__in=participant_ids).order_by("pk").values_list("pk"))
+        # In id order, so two writers locking overlapping sets cannot deadlock; the ids as
+        # one bound value (a bill run locks 10,000 a chunk).
+        locked = Participant.objects.select_for_update().filter(pk__in=id_set(participant_ids))
+        list(locked.order_by("pk").values_list("pk"))
 
 
 @contextlib.contextmanager

@@ -2,10 +2,13 @@
 querysets feed the in-transaction upkeep (restricted to the participants being written)
 and the nightly recount (everything), so the two cannot drift apart in meaning."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 
 from lindung.billing.models import Bill, ParticipantArrears, Payment, PaymentAllocation
@@ -29,8 +32,21 @@ class Source:
         if participant_ids is not None:
             rows = rows.filter(**{f"{self.participant_path}__in": list(participant_ids)})
         if row_ids is not None:
-            rows = rows.filter(pk__in=list(row_ids))
+            rows = rows.filter(pk__in=id_set(row_ids))
         return rows.order_by().values(**self.keys).annotate(**self.measures)
+
+
+def id_set(ids: Iterable[int]) -> RawSQL:
+    """A list of ids as one bound value (a subquery over an array, or a JSON list on
+    SQLite): a bill run's chunk reads 10,000 new bills by id, and Django's
+    ``IN (%s, %s, ...)`` spent longer building and parsing 10,000 parameters than the
+    query took to run."""
+    values = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        # An array literal cast in SQL: psycopg adapting a Python list of 10,000 ints
+        # cost about as much as the query.
+        return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, values)) + "}",))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
 
 
 def _participant_keys(prefix: str) -> dict[str, object]:

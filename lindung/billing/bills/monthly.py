@@ -85,12 +85,16 @@ def among(column: str, param: str = "%(ids)s") -> str:
     """``column`` is one of a list of ids given as one parameter (see ``id_list``): one
     bound value however long the chunk, on both databases."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY({param})"
+        return f"{column} = ANY({param}::bigint[])"
     return f"{column} IN (SELECT value FROM json_each({param}))"
 
 
 def id_list(ids: Sequence[int]) -> Any:
-    return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
+    if connection.vendor == "postgresql":
+        # An array literal, cast in the SQL: psycopg's own list adaptation took 60 ms
+        # for 10,000 ids, a tenth of a chunk's time, five times a chunk.
+        return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return json.dumps(list(ids))
 
 
 def _enrolment(chunked: bool) -> str:
@@ -248,9 +252,22 @@ def _fill(plan: Plan) -> None:
             cursor.execute(f"ANALYZE {COMBOS}, {COMBO_LINES}")
 
 
-def bill_chunk(ids: Sequence[int], month: datetime.date) -> list[tuple[int, int, datetime.date]]:
-    """Bill these participants (call inside a transaction): (bill id, participant id, due
-    date) of each bill created. Someone billed meanwhile is skipped, not doubled."""
+@dataclass(frozen=True, slots=True)
+class IssuedBill:
+    """A bill the run just created, as far as the ``bills.generated`` subscribers read it
+    (the tallies: pk, participant and due date; the arrears: participant and due date).
+    A plain record: building 10,000 model instances a chunk cost more than the bills'
+    own INSERT."""
+
+    pk: int
+    participant_id: int
+    month: datetime.date
+    due_date: datetime.date
+
+
+def bill_chunk(ids: Sequence[int], month: datetime.date) -> list[IssuedBill]:
+    """Bill these participants (call inside a transaction): the bills created. Someone
+    billed meanwhile is skipped, not doubled."""
     params = _params(month, ids)
     # TRUNCATE leaves no dead rows behind in PostgreSQL; SQLite has no TRUNCATE.
     _execute(f"TRUNCATE {MEMBERS}" if connection.vendor == "postgresql" else f"DELETE FROM {MEMBERS}")
@@ -291,7 +308,7 @@ def bill_chunk(ids: Sequence[int], month: datetime.date) -> list[tuple[int, int,
                  ORDER BY b.id, l.position""",
             [id_list([row[0] for row in created])],
         )
-    return [(row[0], row[1], _date(row[2])) for row in created]
+    return [IssuedBill(pk=row[0], participant_id=row[1], month=month, due_date=_date(row[2])) for row in created]
 
 
 def _date(value: Any) -> datetime.date:

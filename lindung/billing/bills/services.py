@@ -122,16 +122,12 @@ def bills_generate(
 
 @transaction.atomic
 def _bill_chunk(ids: list[int], month: datetime.date) -> int:
-    created = monthly.bill_chunk(ids, month)
-    # Just what the subscribers read (the tallies, the arrears of bills already late).
-    bills = [
-        Bill(pk=pk, participant_id=participant_id, month=month, due_date=due) for pk, participant_id, due in created
-    ]
+    bills = monthly.bill_chunk(ids, month)
     _generated(bills)
     return len(bills)
 
 
-def _generated(bills: list[Bill]) -> None:
+def _generated(bills: list[monthly.IssuedBill]) -> None:
     # One event a chunk: the subscribers add the new bills to the tallies and recount the
     # arrears of anyone billed already past due.
     if bills:
