@@ -99,7 +99,11 @@ def _argon2(out: Path) -> list[str]:
 
 def render(out: Path) -> str:
     lines = [START, "", "## Load through the production stack (issue 13)", ""]
+    # The run's own notes when written, else the committed ones that describe the last run
+    # recorded in BENCHMARKS.md (var/ is not committed, so a rerun kept losing the prose).
     notes = out / "notes.md"
+    if not notes.exists():
+        notes = Path(__file__).with_name("notes.md")
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
     lines += _argon2(out)
