@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from lindung.core.logs import JsonFormatter, ScrubFilter, request_id_var, scrub
+from lindung.core.logs import JsonFormatter, ScrubFilter, request_id_var, scrub, scrub_request_id
 
 NIK = "1403015704910007"
 
@@ -89,3 +89,36 @@ def test_formatter_keeps_plain_extras_and_drops_objects():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["status"] == 200 and entry["path"] == "/participants/[NIK]/"
     assert "request" not in entry
+
+
+@pytest.mark.parametrize(
+    "request_id",
+    [
+        "4f0830669dd1234567890123456a2cb0",  # 32 hex digits with a run of 16 decimals: chance
+        "08123456789abcdef0123456789abcde",  # begins like a phone number, but is one hex id
+        "req-abcdefgh",
+        "2f1c9b7e-7d3a-4c55-9a0e-3f0b8d2c6e11",
+    ],
+)
+def test_generated_request_ids_are_logged_as_they_are(request_id):
+    token = request_id_var.set(request_id)
+    try:
+        entry = json.loads(JsonFormatter().format(_record("done")))
+    finally:
+        request_id_var.reset(token)
+    assert entry["request_id"] == request_id
+
+
+@pytest.mark.parametrize(
+    ("request_id", "expected"),
+    [
+        (NIK, "[REDACTED]"),
+        (f"req-{NIK}", "req-[REDACTED]"),
+        (f"{NIK}:retry", "[REDACTED]:retry"),
+        ("081234567890", "[REDACTED]"),
+        ("trace.6281234567890", "trace.[REDACTED]"),
+        ("0123456789abcdef0123456789abcdef01234567", "[TOKEN]"),
+    ],
+)
+def test_a_client_cannot_log_personal_data_through_its_request_id(request_id, expected):
+    assert scrub_request_id(request_id) == expected
