@@ -6,16 +6,21 @@
 # archives at the end. The source database is only read.
 #
 #   BACKUP_DB=lindung_h13bench bash bench/backup_roundtrip.sh
+#   BACKUP_DB=lindung_bench BACKUP_KINDS=sql bash bench/backup_roundtrip.sh   # only what the code does
+#
+# The archives go to var/ (BACKUP_KEEP=1 keeps them and prints their size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(pwd)/.venv/bin/python"
 SOURCE="${BACKUP_DB:?set BACKUP_DB to the database to back up}"
+KINDS="${BACKUP_KINDS:-sql python}"
 PG="postgres://postgres@127.0.0.1:5432"
 OUT="$(mktemp -d "$(pwd)/var/backup-roundtrip.XXXXXX")"
 export LINDUNG_BACKUP_DIR="$OUT"
 cleanup() {
-  for kind in sql python; do dropdb -h 127.0.0.1 -U postgres --if-exists "${SOURCE}_rt_${kind}"; done
-  rm -rf "$OUT"
+  for kind in $KINDS; do dropdb -h 127.0.0.1 -U postgres --if-exists "${SOURCE}_rt_${kind}"; done
+  du -sh "$OUT"/*.tar 2>/dev/null || true
+  [ -n "${BACKUP_KEEP:-}" ] || rm -rf "$OUT"
 }
 trap cleanup EXIT
 
@@ -29,7 +34,7 @@ timed() {
   echo "$label: $(echo "$(date +%s.%N) - $started" | bc | xargs printf '%.1f') s wall (load $load)"
 }
 
-for kind in sql python; do
+for kind in $KINDS; do
   createdb -h 127.0.0.1 -U postgres "${SOURCE}_rt_${kind}"
   if [ "$kind" = sql ]; then
     DATABASE_URL="$PG/$SOURCE" timed "backup ($kind)" "$PY" manage.py backup --output "$OUT/$kind.tar"

@@ -37,21 +37,21 @@ INSERT INTO messaging_outboxmessage (
     error_code, error_detail, skip_reason, created_at, status_at, sent_at, delivered_at, read_at
 )
 SELECT p.id, NULL, NULL,
-       (ARRAY['before_5', 'due_day', 'late_3', 'late_10', 'late_30'])[1 + n % 5],
-       CASE WHEN n % 10 = 9 THEN 'sms' ELSE 'whatsapp' END,
+       (ARRAY['before_5', 'due_day', 'late_3', 'late_10', 'late_30'])[1 + n %% 5],
+       CASE WHEN n %% 10 = 9 THEN 'sms' ELSE 'whatsapp' END,
        %(source)s || ':' || p.id || ':' || n,
        %(source)s, 'pengingat_iuran', 'id', '[]'::jsonb,
        'Yth. ' || p.full_name || ', iuran BPJS Ketenagakerjaan bulan ini belum tercatat. '
            || 'Bayar melalui koordinator Anda atau kanal pembayaran resmi.',
        'bench', COALESCE(NULLIF(p.phone, ''), '6281200000000'),
-       CASE WHEN n % 17 = 0 THEN 'failed' WHEN n % 13 = 0 THEN 'skipped' WHEN n % 3 = 0 THEN 'delivered'
+       CASE WHEN n %% 17 = 0 THEN 'failed' WHEN n %% 13 = 0 THEN 'skipped' WHEN n %% 3 = 0 THEN 'delivered'
             ELSE 'read' END,
        '', 1, 'wamid.' || %(source)s || '.' || p.id || '.' || n,
-       CASE WHEN n % 17 = 0 THEN '131026' ELSE '' END, '',
-       CASE WHEN n % 13 = 0 AND n % 17 <> 0 THEN 'paid' ELSE '' END,
+       CASE WHEN n %% 17 = 0 THEN '131026' ELSE '' END, '',
+       CASE WHEN n %% 13 = 0 AND n %% 17 <> 0 THEN 'paid' ELSE '' END,
        now() - make_interval(days => n * 6), now() - make_interval(days => n * 6),
        now() - make_interval(days => n * 6), now() - make_interval(days => n * 6, mins => -1),
-       CASE WHEN n % 3 = 0 THEN NULL ELSE now() - make_interval(days => n * 6, mins => -9) END
+       CASE WHEN n %% 3 = 0 THEN NULL ELSE now() - make_interval(days => n * 6, mins => -9) END
 FROM participants_participant p
 CROSS JOIN generate_series(0, %(per)s - 1) AS n
 WHERE p.id = ANY(%(ids)s)
