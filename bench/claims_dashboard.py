@@ -109,5 +109,6 @@ def queue_page(claims: Any) -> list[Any]:
 
     return keyset_page(claims, size=QUEUE_PAGE_SIZE).rows
 
+
 if __name__ == "__main__":
     main()
