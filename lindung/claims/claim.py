@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.access import ALL, Kind, Rule
@@ -61,7 +62,8 @@ class Claim(TimeStampedModel):
     )
     program = models.CharField(_("program"), max_length=5, choices=ClaimProgram.choices)
     status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
-    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # Never empty: the work queue pages by (status_changed_at, id) (claims/paging.py).
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
 
     # JHT

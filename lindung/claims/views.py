@@ -3,7 +3,6 @@ through the claims selectors (the access model), every write through the service
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from lindung.core.permissions import staff_required
 
 from . import selectors, services
 from .claim import ClaimStatus
+from .paging import keyset_page
 from .rules_engine import Channel, benefit, eligibility, route
 from .states import claim_day, claim_states
 
@@ -29,9 +29,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     claims = selectors.claims_for(request.user)
     if status in ClaimStatus.values:
         claims = claims.filter(status=status)
-    page = Paginator(claims.order_by("status_changed_at", "id"), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        status = ""
+    # Paged by key, not by number: every page costs what the first one does (paging.py).
+    page = keyset_page(claims, after=request.GET.get("after"), before=request.GET.get("before"), size=QUEUE_PAGE_SIZE)
     now = timezone.now()
-    rows = [(claim, (now - claim.status_changed_at).days if claim.status_changed_at else 0) for claim in page]
+    rows = [(claim, (now - claim.status_changed_at).days) for claim in page.rows]
     return render(
         request,
         "claims/queue.html",

@@ -137,6 +137,9 @@ class Participant(TimeStampedModel):
             models.Index(fields=["name_key", "birth_date"], name="participant_dup_key"),
             # The dashboard's "turning 56 in the next three months" is a birth-date range.
             models.Index(fields=["birth_date"], name="participant_birth_date"),
+            # A coordinator's age outreach (claims/outreach): their people past a birth date,
+            # counted and listed from their own range instead of ANDing two bitmaps.
+            models.Index(fields=["coordinator", "birth_date"], name="participant_coord_birth"),
             # Replies over WhatsApp/SMS find their sender by number (stored E.164 by the
             # services). Not partial: SQLite cannot tell that phone = '+62...' implies
             # phone <> '' and would not use it.

@@ -8,8 +8,8 @@ from typing import Any
 import segno
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+from lindung.core.pdf import html_to_pdf
 
 from .models import ArchiveFile
 
@@ -49,5 +49,4 @@ def label_context(box: str, files: list[ArchiveFile], search_url: str) -> dict[s
 def render_label_pdf(context: dict[str, Any]) -> bytes:
     with translation.override("id"):
         html = render_to_string("claims/archive/box_label_pdf.html", context)
-    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
-    return pdf
+    return html_to_pdf(html)

@@ -4,6 +4,7 @@ no JHT (or JP) claim on the way. The age comes from the rule in force at the end
 window, so a rule change is followed without code."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -80,12 +81,10 @@ def outreach_candidates(user: object, program: str, months: int, today: datetime
     if program == ClaimProgram.PENSION:
         people = people.filter(category__in=[r.variant for r in rules_on(RuleKey.JP_CATEGORY, today)])
     claimed = Claim.objects.filter(participant=OuterRef("pk"), program=program, status__in=list(LIVE_STATUSES))
-    drafted = Claim.objects.filter(participant=OuterRef("pk"), program=program, status="draft")
     last = OutreachContact.objects.filter(participant=OuterRef("pk"), program=program).order_by("-contacted_at", "-id")
     return (
         people.filter(~Exists(claimed))
         .annotate(
-            has_draft=Exists(drafted),
             last_contact_at=Subquery(last.values("contacted_at")[:1]),
             last_outcome=Subquery(last.values("outcome")[:1]),
             next_date=Subquery(last.values("next_date")[:1]),
@@ -93,6 +92,19 @@ def outreach_candidates(user: object, program: str, months: int, today: datetime
         .select_related("coordinator")
         .order_by("-birth_date", "pk")
     )
+
+
+def mark_drafts(people: Sequence[Participant], program: str) -> None:
+    """Set ``has_draft`` on a page of candidates with one query for the page. As an EXISTS
+    column of the list query, PostgreSQL hashed every draft claim of the program (16,000
+    at 200,000 claims: 39 of the page's 42 ms) to answer it for 50 rows."""
+    drafted = set(
+        Claim.objects.filter(participant__in=[p.pk for p in people], program=program, status="draft").values_list(
+            "participant_id", flat=True
+        )
+    )
+    for person in people:
+        person.has_draft = person.pk in drafted  # type: ignore[attr-defined]
 
 
 def describe(participant: Participant, rules: AgeRules, today: datetime.date) -> dict[str, object]:

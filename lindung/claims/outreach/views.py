@@ -19,7 +19,7 @@ from ..paging import BoundedPaginator
 from .forms import ContactForm, OutreachFilterForm
 from .models import OutreachContact
 from .recap import recap_workbook
-from .selectors import AgeRules, describe, outreach_candidates
+from .selectors import AgeRules, describe, mark_drafts, outreach_candidates
 from .services import outreach_contact_log, outreach_remind
 
 DEFAULT_MONTHS = 3
@@ -44,7 +44,9 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rules = AgeRules(program)
-    rows = [describe(p, rules, today) for p in page]
+    people = list(page)
+    mark_drafts(people, program)
+    rows = [describe(p, rules, today) for p in people]
     params = urlencode({"program": str(program), "months": str(months)})
     may_contact = access.may(access.principal_of(request.user), OutreachContact, "add")
     return render(

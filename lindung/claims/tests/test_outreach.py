@@ -54,6 +54,25 @@ def test_a_claim_on_the_way_removes_them_a_rejected_or_drafted_one_does_not(coor
     assert submitted.participant_id not in found
 
 
+def test_the_list_marks_a_drafted_claim_on_its_row_only(
+    coord_a: Any, coord_b: Any, django_assert_max_num_queries: Any
+) -> None:
+    drafted = jht_claim(coord_a)
+    pension_draft = jht_claim(coord_a)
+    pension_draft.program = "jp"  # a draft of another program is not this list's draft
+    pension_draft.save(update_fields=["program"])
+    plain = ParticipantFactory(coordinator=coord_a, birth_date=datetime.date(1960, 1, 1))
+    theirs = jht_claim(coord_b)
+    client = client_for(coord_a)
+    with django_assert_max_num_queries(14):
+        body = client.get(reverse("claims:outreach")).content.decode()
+    rows = {row.split("</td>")[0]: row for row in body.split('<td><a href="/claims/outreach/')[1:]}
+    marked = {key.split("/")[0] for key, row in rows.items() if "claim drafted" in row.split("<br>")[0]}
+    assert marked == {str(drafted.participant_id)}
+    assert str(plain.pk) in {key.split("/")[0] for key in rows}
+    assert theirs.participant.full_name not in body
+
+
 def test_deceased_and_other_coordinators_participants_are_not_listed(coord_a: Any, coord_b: Any) -> None:
     dead = ParticipantFactory(coordinator=coord_a, birth_date=datetime.date(1960, 1, 1), status=Status.DECEASED)
     other = ParticipantFactory(coordinator=coord_b, birth_date=datetime.date(1960, 1, 1))

@@ -9,10 +9,9 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from lindung.billing.payments.receipts import terbilang
+from lindung.core.pdf import html_to_pdf
 
 from ..claim import Claim
 from .models import ClaimVoucher
@@ -48,7 +47,4 @@ def render_voucher_html(context: dict[str, Any]) -> str:
 
 
 def render_voucher_pdf(context: dict[str, Any]) -> bytes:
-    pdf: bytes = HTML(
-        string=render_voucher_html(context), url_fetcher=URLFetcher(allowed_protocols={"data"})
-    ).write_pdf()
-    return pdf
+    return html_to_pdf(render_voucher_html(context))
