@@ -37,7 +37,8 @@ class ConsentMethod(models.TextChoices):
 
 
 # The columns the participant list sorts by (columns.py), the id, and the village and
-# group whose names two of the sorts read: carried in the covering search indexes.
+# group whose names two of the sorts read: carried in the covering search indexes (with
+# the NIK, and the coordinator, which each has as its key).
 COVERED_SORT_FIELDS = ["full_name", "id", "registration_date", "status", "village", "community_group"]
 
 
@@ -133,13 +134,13 @@ class Participant(TimeStampedModel):
             models.Index(fields=["coordinator", "full_name", "id"], name="participant_coord_name_id"),
             models.Index(fields=["full_name", "id"], name="participant_name_id"),
             models.Index(fields=["district", "full_name", "id"], name="participant_district_name_id"),
-            # A coordinator's name search reads only their own range of this index: the
-            # name fragment is tested on the index entry and every sort key the list
-            # offers is in it, so the page's ids come from the index alone (an index-only
+            # A coordinator's name or NIK search reads only their own range of this index:
+            # the name fragment or NIK prefix is tested on the index entry and every sort
+            # key the list offers is in it, so the page's ids come from the index alone (an index-only
             # scan; it needs the visibility map that VACUUM, or autovacuum, keeps).
             models.Index(
                 fields=["coordinator", "name_key"],
-                include=COVERED_SORT_FIELDS,
+                include=[*COVERED_SORT_FIELDS, "nik"],
                 name="participant_coord_cover",
             ),
             # A NIK prefix (a regency code holds ~33,000 of 10,000,000 NIKs) counted and

@@ -291,7 +291,8 @@ def participants_count(
 
 
 def _sql(queryset: QuerySet[Participant]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = queryset.order_by().query.sql_with_params()
+    """The SQL choosing ``queryset``'s rows (its filter), whatever columns it loads."""
+    sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
     return sql, tuple(params)
 
 

@@ -19,7 +19,9 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name="participant",
-            index=models.Index(fields=["coordinator", "name_key"], include=COVERED, name="participant_coord_cover"),
+            index=models.Index(
+                fields=["coordinator", "name_key"], include=[*COVERED, "nik"], name="participant_coord_cover"
+            ),
         ),
         AddIndexConcurrently(
             model_name="participant",

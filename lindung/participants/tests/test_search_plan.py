@@ -353,7 +353,8 @@ def test_an_administrators_coordinator_filter_lists_the_plain_querys_rows_and_no
     client.force_login(world["admin"])
     coordinator = world[pinned]
     theirs = Participant.objects.filter(coordinator=coordinator)
-    for sort, order in {**SORTS, "status": ("status", "id"), "-group": ("-community_group__name", "-id")}.items():
+    more = {"status": ("status", "id"), "-group": ("-community_group__name", "-id"), "nik": ("nik", "id")}
+    for sort, order in {**SORTS, **more}.items():
         for page in (1, 2):
             got, _ = page_of(
                 client, {"q": term, "coordinator": coordinator.pk, "sort": sort, "per_page": 10, "page": page}
