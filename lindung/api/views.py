@@ -105,7 +105,9 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         # sorted by name from the names that begin with it when more than COUNT_CAP do
         # (the answer says so).
         prefix = selectors.participants_name_prefix(scoped, q)
-        row_count = selectors.participants_count(queryset, matches_first=True, prefix=prefix)
+        row_count = selectors.participants_count(
+            queryset, matches_first=True, subset=selectors.participants_search_subset(scoped, q)
+        )
 
         def name_window(offset: int, limit: int) -> tuple[list[int], int] | None:
             if prefix is None or ordering.lstrip("-") != "full_name":

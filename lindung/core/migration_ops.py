@@ -1,11 +1,13 @@
 """Migration operations that keep a large PostgreSQL table writable while they run.
 
-``AddIndexConcurrently`` (``CREATE INDEX CONCURRENTLY``) takes no lock that blocks
-writes, so registrations and payments go on while an index over millions of rows is
-built. Django's own operation of that name only runs on PostgreSQL; this one falls back
-to a plain ``CREATE INDEX`` on SQLite, where tables are small. It also tolerates an
+``AddIndexConcurrently`` (``CREATE INDEX CONCURRENTLY``) and ``RemoveIndexConcurrently``
+(``DROP INDEX CONCURRENTLY``) take no lock that blocks writes, so registrations and
+payments go on while an index over millions of rows is built or dropped. Django's own
+operations of those names only run on PostgreSQL; these fall back to a plain ``CREATE
+INDEX`` or ``DROP INDEX`` on SQLite, where tables are small. The first also tolerates an
 index that an operator built by hand beforehand (the same name, valid: nothing to do)
-and one left INVALID by an interrupted concurrent build (dropped and built again).
+and one left INVALID by an interrupted concurrent build (dropped and built again); the
+second, an index already dropped by hand.
 
 A migration using it must say ``atomic = False``: PostgreSQL refuses a concurrent build
 inside a transaction.
@@ -14,6 +16,7 @@ inside a transaction.
 from typing import Any
 
 from django.contrib.postgres.operations import AddIndexConcurrently as DjangoAddIndexConcurrently
+from django.contrib.postgres.operations import RemoveIndexConcurrently as DjangoRemoveIndexConcurrently
 from django.db import migrations
 
 
@@ -29,16 +32,33 @@ def _index_state(schema_editor: Any, name: str) -> bool | None:
     return None if row is None else bool(row[0])
 
 
-class AddIndexConcurrently(DjangoAddIndexConcurrently):
+def _has_index(schema_editor: Any, model: Any, name: str) -> bool:
+    """Whether the model's table has an index of that name (any database)."""
+    with schema_editor.connection.cursor() as cursor:
+        return name in schema_editor.connection.introspection.get_constraints(cursor, model._meta.db_table)
+
+
+class _PlainBackwardsOffPostgres:
+    """Undone by the plain operation (``plain``) on databases other than PostgreSQL."""
+
+    plain: Any
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)  # type: ignore[misc]
+
+
+class AddIndexConcurrently(_PlainBackwardsOffPostgres, DjangoAddIndexConcurrently):
     """Concurrent on PostgreSQL, plain elsewhere; an index of that name already there
     is kept."""
 
+    plain = migrations.AddIndex
+
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
-            model = to_state.apps.get_model(app_label, self.model_name)
-            with schema_editor.connection.cursor() as cursor:
-                table = schema_editor.connection.introspection.get_constraints(cursor, model._meta.db_table)
-            if self.index.name not in table:
+            if not _has_index(schema_editor, to_state.apps.get_model(app_label, self.model_name), self.index.name):
                 migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
             return
         state = _index_state(schema_editor, self.index.name)
@@ -48,8 +68,17 @@ class AddIndexConcurrently(DjangoAddIndexConcurrently):
             schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}")
         super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+
+class RemoveIndexConcurrently(_PlainBackwardsOffPostgres, DjangoRemoveIndexConcurrently):
+    """Concurrent on PostgreSQL, plain elsewhere; an index already gone is no error."""
+
+    plain = migrations.RemoveIndex
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
-            migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            if _has_index(schema_editor, from_state.apps.get_model(app_label, self.model_name), self.name):
+                migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
             return
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
+        if _index_state(schema_editor, self.name) is None:
+            return  # dropped by hand beforehand
+        super().database_forwards(app_label, schema_editor, from_state, to_state)

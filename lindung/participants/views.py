@@ -47,7 +47,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     # COUNT_CAP names is counted and, sorted by name, paged from those names alone
     # (selectors.participants_name_window), and the page says so.
     q = request.GET.get("q") or ""
+    # A NIK prefix of 4 digits or more is counted exactly further and, up to
+    # selectors.NIK_EXACT_BELOW holders, paged from its holders (the covering NIK index).
     matches_first = selectors.searches_by_trigram(q)
+    nik_prefix = selectors.searches_nik_prefix(q)
     prefix = selectors.participants_name_prefix(queryset, q)
 
     def name_window(sort: str, offset: int, limit: int) -> tuple[list[int], int] | None:
@@ -63,9 +66,16 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         search=selectors.participants_search,
         filters=filter_form.filters(),
         tiebreak="id",
-        count=functools.partial(selectors.participants_count, matches_first=matches_first, prefix=prefix),
+        count=functools.partial(
+            selectors.participants_count,
+            matches_first=matches_first,
+            subset=selectors.participants_search_subset(queryset, q),
+            cap=selectors.NIK_EXACT_BELOW if nik_prefix else None,
+        ),
         load_page_by_id=True,
-        matches_first_below=selectors.MATCHES_FIRST_BELOW if matches_first else 0,
+        matches_first_below=(
+            selectors.MATCHES_FIRST_BELOW if matches_first else selectors.NIK_EXACT_BELOW if nik_prefix else 0
+        ),
         capped_window=name_window,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})

@@ -14,6 +14,7 @@ import math
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ from lindung.core.tests.factories import AdminFactory, CoordinatorFactory, bengk
 from lindung.participants import selectors
 from lindung.participants.models import Participant
 from lindung.participants.names import normalize_name
-from lindung.participants.tests.factories import ParticipantFactory
+from lindung.participants.tests.factories import ParticipantFactory, make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +115,24 @@ def test_many_matches_walk_the_name_index(client, world, monkeypatch):
     assert any("AS MATERIALIZED" in sql and "ORDER BY" in sql for sql in sqls) == (connection.vendor == "postgresql")
 
 
-@pytest.mark.parametrize("term", ["a", "si", "93", "9303", "1403010903880001", "081234567890"])
+@pytest.mark.parametrize("term", ["a", "si", "93", "1403010903880001", "081234567890"])
 def test_short_terms_and_numbers_keep_the_plain_plan(client, world, term):
-    # Under three characters the trigram index cannot find a term; numbers use the NIK,
-    # KPJ and phone indexes.
+    # Under three characters the trigram index cannot find a term; a whole NIK, a phone
+    # number and a 1-3 digit code use the NIK and phone indexes.
     client.force_login(world["admin"])
     _, sqls = page_of(client, {"q": term})
     assert not any("AS MATERIALIZED" in sql for sql in sqls)
+
+
+@pytest.mark.parametrize("term", ["1403", "14030109"])
+def test_a_nik_prefix_of_four_digits_or_more_is_paged_from_its_holders_on_postgresql(client, world, term):
+    client.force_login(world["admin"])
+    got, sqls = page_of(client, {"q": term})
+    fenced = [sql for sql in sqls if "AS MATERIALIZED" in sql]
+    assert len(fenced) == (1 if connection.vendor == "postgresql" else 0)
+    assert all("ORDER BY" in sql for sql in fenced)
+    want = Participant.objects.filter(nik__startswith=term).order_by("full_name", "id")
+    assert got == list(want.values_list("pk", flat=True)[:25]) and got
 
 
 def test_searches_by_trigram():
@@ -299,3 +311,111 @@ def test_the_export_of_a_capped_search_holds_every_match(client, world, capped):
     want = Participant.objects.filter(name_key__contains="lestari")
     assert len(rows) == want.count() == 36 > CAP
     assert {row[header.index("NIK")] for row in rows} == set(want.values_list("nik", flat=True))
+
+
+# A name search within one coordinator's rows (their own scope, or an administrator's
+# coordinator filter) tests the fragment with STRPOS on PostgreSQL (INSTR on SQLite), which
+# the trigram index cannot serve: the planner reads that coordinator's range of the
+# covering (coordinator, name_key) index instead. Same rows, same order, only theirs.
+
+
+def test_pins_one_coordinator():
+    a, b, admin = CoordinatorFactory(), CoordinatorFactory(), AdminFactory()
+    assert selectors.pins_one_coordinator(selectors.participants_visible_to(a))
+    assert not selectors.pins_one_coordinator(selectors.participants_visible_to(admin))
+    everyone = selectors.participants_visible_to(admin)
+    assert selectors.pins_one_coordinator(selectors.participants_filter(everyone, {"coordinator": b}))
+    assert selectors.pins_one_coordinator(everyone.filter(status="active", coordinator=b))
+    assert not selectors.pins_one_coordinator(everyone.filter(Q(coordinator=a) | Q(coordinator=b)))
+    assert not selectors.pins_one_coordinator(everyone.exclude(coordinator=a))
+    assert not selectors.pins_one_coordinator(everyone.filter(coordinator__isnull=True))
+
+
+def _strpos(sqls):
+    return any("STRPOS(" in sql.upper() or "INSTR(" in sql.upper() for sql in sqls)
+
+
+def test_a_coordinators_name_search_reads_their_own_index_range(client, world):
+    client.force_login(world["a"])
+    got, sqls = page_of(client, {"q": "siti"})
+    assert _strpos(sqls) and not any("%siti%" in sql for sql in sqls)
+    assert got == expected(world["a"], "siti", ("full_name", "id"), 0, 25) and got
+    client.force_login(world["admin"])
+    _, sqls = page_of(client, {"q": "siti"})
+    assert not _strpos(sqls)  # across coordinators: the trigram index
+    _, sqls = page_of(client, {"q": "siti", "coordinator": world["b"].pk})
+    assert _strpos(sqls)
+
+
+@pytest.mark.parametrize("term", ["siti", "yanti", "qorinta", "zzzz", "aminah"])
+@pytest.mark.parametrize("pinned", ["a", "b"])
+def test_an_administrators_coordinator_filter_lists_the_plain_querys_rows_and_no_one_elses(client, world, term, pinned):
+    client.force_login(world["admin"])
+    coordinator = world[pinned]
+    theirs = Participant.objects.filter(coordinator=coordinator)
+    more = {"status": ("status", "id"), "-group": ("-community_group__name", "-id"), "nik": ("nik", "id")}
+    for sort, order in {**SORTS, **more}.items():
+        for page in (1, 2):
+            got, _ = page_of(
+                client, {"q": term, "coordinator": coordinator.pk, "sort": sort, "per_page": 10, "page": page}
+            )
+            want = theirs.filter(name_key__contains=term).order_by(*order).values_list("pk", flat=True)
+            want = list(want[(page - 1) * 10 : page * 10])
+            if want:
+                assert got == want, (sort, page)
+            assert set(got) <= set(theirs.values_list("pk", flat=True))
+
+
+# A NIK prefix of 4 to 15 digits, or a KPJ: the KPJ's holder (at most one) is looked up
+# first, so the search is usually the NIK prefix alone (the covering NIK index).
+
+
+@pytest.fixture
+def kpj_holders(world):
+    elsewhere = ParticipantFactory(
+        coordinator=world["b"],
+        full_name="Kartu Jakarta",
+        nik=make_nik(datetime.date(1990, 1, 1), "M", 7, region="317101"),
+        membership_number="140301",
+    )
+    # A KPJ equal to a NIK prefix it also begins with: listed once.
+    ParticipantFactory(coordinator=world["a"], full_name="Kartu Riau", membership_number="1403")
+    return elsewhere
+
+
+@pytest.mark.parametrize("who", ["admin", "a", "b"])
+@pytest.mark.parametrize("term", ["1403", "140301", "1403010903", "14030109038800", "3171"])
+def test_a_nik_prefix_or_kpj_lists_the_plain_querys_rows_in_every_sort(client, world, kpj_holders, who, term):
+    user = world[who]
+    client.force_login(user)
+    visible = selectors.participants_visible_to(user)
+    matching = visible.filter(Q(nik__startswith=term) | Q(membership_number=term))
+    sorts = {**SORTS, "nik": ("nik", "id"), "-status": ("-status", "-id"), "group": ("community_group__name", "id")}
+    for sort, order in sorts.items():
+        for page in (1, 3):
+            got, _ = page_of(client, {"q": term, "sort": sort, "per_page": 10, "page": page})
+            want = list(matching.order_by(*order).values_list("pk", flat=True)[(page - 1) * 10 : page * 10])
+            if want:
+                assert got == want, (sort, page)
+    response = client.get(reverse("participants:list"), {"q": term, "per_page": 100})
+    listed = [row.pk for row in response.context["table"].page.object_list]
+    assert len(listed) == len(set(listed)) == matching.count()
+    # The holder of KPJ 140301 (NIK 3171...) is coordinator b's: never in coordinator a's list.
+    assert (kpj_holders.pk in listed) == (term in ("140301", "3171") and who != "a")
+
+
+def test_a_nik_prefix_with_more_holders_than_its_cap_is_counted_from_the_nik_index(
+    client, world, kpj_holders, monkeypatch
+):
+    monkeypatch.setattr(selectors, "NIK_EXACT_BELOW", CAP)
+    client.force_login(world["admin"])
+    response = client.get(reverse("participants:list"), {"q": "140301", "per_page": 10})
+    count = response.context["table"].row_count
+    assert (count.value, count.exact, count.at_least) == (CAP, False, True)
+    assert f"of more than {CAP}" in response.content.decode()
+    # Fewer than the cap begin with it: the exact count, the KPJ holder included.
+    response = client.get(reverse("participants:list"), {"q": "3171", "per_page": 10})
+    assert response.context["table"].row_count.value == 1
+    client.force_login(world["b"])
+    response = client.get(reverse("participants:list"), {"q": "140301", "per_page": 10, "sort": "-nik"})
+    assert response.context["table"].page.object_list[0].pk == kpj_holders.pk
