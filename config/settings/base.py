@@ -299,13 +299,15 @@ LINDUNG_MESSAGING = {
         "timeout": env.float("SMS_TIMEOUT", default=10.0),
     },
     # Token bucket per sender number (messages per second; the Cloud API allows 80 by
-    # default, up to 1,000) and the daily budget of the number's messaging tier.
+    # default, up to 1,000) and the number's messaging tier: unique recipients reached
+    # within a moving window of 24 hours (limits.py; 0 = unlimited).
     "RATE_PER_SECOND": env.int("MESSAGING_RATE_PER_SECOND", default=80),
     "DAILY_BUDGET": env.int("MESSAGING_DAILY_BUDGET", default=1000),
+    "BUDGET_WINDOW_HOURS": 24,
     "BATCH": env.int("MESSAGING_BATCH", default=100),
     # Rows whose attempts are written (one transaction) before their calls, and the
     # calls in flight at once for providers that allow it (HTTP ones).
-    "SEND_CHUNK": env.int("MESSAGING_SEND_CHUNK", default=50),
+    "SEND_CHUNK": env.int("MESSAGING_SEND_CHUNK", default=100),
     "CONCURRENCY": env.int("MESSAGING_CONCURRENCY", default=8),
     "LEASE_SECONDS": env.int("MESSAGING_LEASE_SECONDS", default=120),
     "MAX_ATTEMPTS": env.int("MESSAGING_MAX_ATTEMPTS", default=12),
