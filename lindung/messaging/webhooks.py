@@ -11,8 +11,10 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from . import webhook_apply
@@ -29,6 +31,29 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
         return False
     expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
+
+
+def webhook_post(length_header: str | None, read: Callable[[int], bytes], signature: str | None) -> int:
+    """A callback POST, as the Django view and the lean WSGI path (webhook_wsgi.py) both
+    receive it: the size limit, the whole body read, the signature checked in constant
+    time, the body stored before answering. The HTTP status to answer."""
+    messaging = settings.LINDUNG_MESSAGING
+    limit = int(messaging["WEBHOOK_MAX_BYTES"])
+    try:
+        length = int(length_header or 0)
+    except ValueError:
+        length = limit + 1
+    if length > limit or length < 0:
+        return 413
+    raw = read(length)
+    if not signature_valid(raw, signature, str(messaging["WHATSAPP"]["app_secret"])):
+        return 403
+    try:
+        webhook_ingest(raw)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("malformed WhatsApp webhook (%s bytes)", len(raw))
+        return 400
+    return 200
 
 
 def webhook_ingest(raw: bytes) -> dict[str, int]:
