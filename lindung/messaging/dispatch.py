@@ -240,8 +240,7 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         )
     workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
     if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
-            results = list(pool.map(lambda row: _call(provider, row, targets[row.pk]), rows))
+        results = list(_pool(workers).map(lambda row: _call(provider, row, targets[row.pk]), rows))
     else:
         results = [_call(provider, row, targets[row.pk]) for row in rows]
     finished = timezone.now()
@@ -260,6 +259,20 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         for row, attempt, result in zip(rows, attempts, results, strict=True):
             if result.outcome != Outcome.ACCEPTED:
                 _record(row, token, attempt.number, result, tally)
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's threads for HTTP calls, kept between chunks (starting a pool of
+    threads for every chunk cost more than the calls' own Python work). The threads
+    only wait on sockets; each chunk still waits for all of its answers."""
+    with _pools_lock:
+        if workers not in _pools:
+            _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send")
+        return _pools[workers]
 
 
 def _record_accepted(accepted: dict[int, str], now: Any) -> int:
