@@ -18,8 +18,10 @@ as the dispatcher's CONCURRENCY (the server's ceiling for that many connections)
 Webhooks: signed status callbacks for the rows just sent, POSTed through gunicorn
 (bench/messaging_webhooks.py) with one status per request and with several (Meta
 batches them), counted as requests/s and statuses/s; then the stored callbacks are
-applied in process (webhook_apply.py) and timed. ``--write`` replaces the measured
-table in BENCHMARKS.md's messaging section."""
+applied in process (webhook_apply.py) and timed. ``--save FILE --label old|new``
+appends a go's figures to FILE; ``--report FILE`` writes BENCHMARKS.md's marked
+messaging section from every go in it (to compare code, alternate goes from a tree of
+each, each with its own database)."""
 
 import argparse
 import json
