@@ -13,6 +13,10 @@ if len(SECRET_KEY) < 40 or "not-secret" in SECRET_KEY:
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Keep each gunicorn worker's (and Celery worker's) database connection between requests
+# (checked before reuse: CONN_HEALTH_CHECKS in base.py): a new PostgreSQL connection per
+# request cost more than a status webhook's own INSERT (bench/messaging.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -240,8 +240,7 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         )
     workers = int(_config("CONCURRENCY")) if getattr(provider, "concurrent", False) else 1
     if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
-            results = list(pool.map(lambda row: _call(provider, row, targets[row.pk]), rows))
+        results = list(_pool(workers).map(lambda row: _call(provider, row, targets[row.pk]), rows))
     else:
         results = [_call(provider, row, targets[row.pk]) for row in rows]
     finished = timezone.now()
@@ -260,6 +259,20 @@ def _send(rows: list[OutboxMessage], token: str, tally: Tally) -> None:
         for row, attempt, result in zip(rows, attempts, results, strict=True):
             if result.outcome != Outcome.ACCEPTED:
                 _record(row, token, attempt.number, result, tally)
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's threads for HTTP calls, kept between chunks (starting a pool of
+    threads for every chunk cost more than the calls' own Python work). The threads
+    only wait on sockets; each chunk still waits for all of its answers."""
+    with _pools_lock:
+        if workers not in _pools:
+            _pools[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send")
+        return _pools[workers]
 
 
 def _record_accepted(accepted: dict[int, str], now: Any) -> int:
@@ -350,15 +363,16 @@ def dispatch_batch(*, owner: str = "worker", batch: int | None = None) -> Tally:
             continue
         ready[_sender_key(row)].append(row)
     for key, sending in ready.items():
-        grant = take(key, len(sending))
-        # A paused sender (a quality signal without a source): look again later.
-        retry_at = timezone.now() + PAUSED_RECHECK if grant.paused else grant.retry_at
-        for row in sending[grant.granted :]:
-            # Over the rate or the day's budget: wait in the queue, never fail.
-            move(row.pk, Status.QUEUED, lease=token, not_before=retry_at)
-            tally.waiting += 1
-            tally.rate_limited += not (grant.budget_exhausted or grant.paused)
-        granted = sending[: grant.granted]
+        grant = take(key, [row.to_number for row in sending])
+        # Over the rate or the tier's budget: wait in the queue, never fail. A paused
+        # sender (a quality signal without a source): look again later.
+        rate_retry_at = timezone.now() + PAUSED_RECHECK if grant.paused else grant.rate_retry_at
+        for positions, retry_at in ((grant.rate_wait, rate_retry_at), (grant.budget_wait, grant.budget_retry_at)):
+            for position in positions:
+                move(sending[position].pk, Status.QUEUED, lease=token, not_before=retry_at)
+            tally.waiting += len(positions)
+        tally.rate_limited += 0 if grant.paused else len(grant.rate_wait)
+        granted = [sending[position] for position in grant.granted]
         chunk = int(_config("SEND_CHUNK"))
         for start in range(0, len(granted), chunk):
             for channel in (Channel.WHATSAPP, Channel.SMS):
@@ -383,7 +397,7 @@ def dispatch_until_idle(*, owner: str = "worker", max_batches: int = 1000) -> Ta
             tally = dispatch_batch(owner=owner)
         total.add(tally)
         if tally.claimed == tally.waiting and not tally.rate_limited:
-            # Nothing claimed, or all of it waits for tomorrow's budget. Rows held back
+            # Nothing claimed, or all of it waits for the budget's window. Rows held back
             # by the rate limit are due within a second: wait for them here rather
             # than for the next kick.
             soon = _due_within(SOON)

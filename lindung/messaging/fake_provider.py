@@ -53,6 +53,11 @@ def sign(body: bytes, secret: str) -> str:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 overflows when several dispatcher processes
+    # open their 16 connections at once: the dropped SYNs were retried a second later,
+    # and some connections were reset mid-request (bench/messaging.py, 3 processes).
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client killed mid-call (the SIGKILL tests) resets its connection: expected.
         if not isinstance(sys.exc_info()[1], ConnectionError):

@@ -221,14 +221,35 @@ class Sender(models.Model):
     rate_per_second = models.PositiveIntegerField(default=80)
     tokens = models.FloatField(default=0)
     refilled_at = models.DateTimeField(null=True, blank=True)
+    # The messaging tier: unique recipients reached in a moving 24 hours (limits.py).
     daily_budget = models.PositiveIntegerField(null=True, blank=True, help_text="None: unlimited")
-    budget_day = models.DateField(null=True, blank=True)
-    used_today = models.PositiveIntegerField(default=0)
+    # How many SenderReach rows this sender has inside the window (kept under the row
+    # lock by limits.take, so no count over the reaches is needed per chunk).
+    reached = models.PositiveIntegerField(default=0)
     paused = models.BooleanField(default=False)
     paused_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.key
+
+
+class SenderReach(models.Model):
+    """A recipient this sender reached, and when it last did: while that is within the
+    budget window the recipient costs nothing more; rows older than the window are
+    pruned by limits.take. One row per (sender, recipient)."""
+
+    ACCESS = Rule(shared=True, actions={Kind.ADMIN: ALL})
+
+    sender = models.ForeignKey(Sender, on_delete=models.CASCADE, related_name="reaches")
+    recipient = models.CharField(max_length=20)
+    reached_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sender", "recipient"], name="sender_reach_once")]
+        indexes = [models.Index(fields=["sender", "reached_at"], name="sender_reach_window")]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id} -> {self.recipient}"
 
 
 class SourcePause(models.Model):

@@ -11,7 +11,7 @@ from lindung.core.permissions import admin_required, public
 
 from .devsim.views import dev_provider_in_use
 from .selectors import dev_messages_for, outbox_statuses
-from .webhooks import signature_valid, webhook_ingest
+from .webhooks import webhook_post
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +43,11 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
         if request.GET.get("hub.mode") == "subscribe" and token and hmac.compare_digest(given.encode(), token.encode()):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
         return HttpResponseForbidden()
-    limit = int(settings.LINDUNG_MESSAGING["WEBHOOK_MAX_BYTES"])
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = limit + 1
-    if length > limit:
-        return HttpResponse(status=413)
-    raw = request.body
-    if not signature_valid(raw, request.headers.get("X-Hub-Signature-256"), str(config["app_secret"])):
+    status = webhook_post(
+        request.META.get("CONTENT_LENGTH"), lambda _length: request.body, request.headers.get("X-Hub-Signature-256")
+    )
+    if status == 403:
         return HttpResponseForbidden()
-    try:
-        webhook_ingest(raw)
-    except (ValueError, TypeError, AttributeError):
-        logger.warning("malformed WhatsApp webhook (%s bytes)", len(raw))
-        return HttpResponse(status=400)
+    if status != 200:
+        return HttpResponse(status=status)
     return HttpResponse("ok", content_type="text/plain")

@@ -11,9 +11,12 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection
+from django.db.models.constants import OnConflict
 
 from . import webhook_apply
 from .inbox.receive import inbound_receive
@@ -31,27 +34,64 @@ def signature_valid(raw: bytes, header: str | None, secret: str) -> bool:
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
 
 
+def webhook_post(length_header: str | None, read: Callable[[int], bytes], signature: str | None) -> int:
+    """A callback POST, as the Django view and the lean WSGI path (webhook_wsgi.py) both
+    receive it: the size limit, the whole body read, the signature checked in constant
+    time, the body stored before answering. The HTTP status to answer."""
+    messaging = settings.LINDUNG_MESSAGING
+    limit = int(messaging["WEBHOOK_MAX_BYTES"])
+    try:
+        length = int(length_header or 0)
+    except ValueError:
+        length = limit + 1
+    if length > limit or length < 0:
+        return 413
+    raw = read(length)
+    if not signature_valid(raw, signature, str(messaging["WHATSAPP"]["app_secret"])):
+        return 403
+    try:
+        webhook_ingest(raw)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("malformed WhatsApp webhook (%s bytes)", len(raw))
+        return 400
+    return 200
+
+
 def webhook_ingest(raw: bytes) -> dict[str, int]:
     """Store one verified webhook body and have its statuses applied after commit; what
     it held. The whole body is read before anything is written, so a malformed one
-    stores nothing (400, and Meta retries). Statuses go in one INSERT (no transaction of
-    our own around a single statement: two round trips fewer per callback); each reply
+    stores nothing (400, and Meta retries). All its statuses go in one INSERT; each reply
     is kept in its own transaction. A retry after a partial failure repeats nothing:
     statuses and replies are unique by their ids."""
     statuses, messages = _parse(json.loads(raw))
     if statuses:
         # Stored raw (a duplicate is ignored by the unique key) and applied in batches
         # after commit (webhook_apply.py).
-        if len(statuses) == 1:
-            WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
-            webhook_apply.after_store()
-        else:
-            with transaction.atomic():
-                WebhookEvent.objects.bulk_create(statuses, ignore_conflicts=True)
-                webhook_apply.after_store()
+        _store(statuses)
+        webhook_apply.after_store()
     for message in messages:
         reply_receive(message)
     return {"statuses": len(statuses), "replies": len(messages)}
+
+
+def _store(events: list[WebhookEvent]) -> None:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of every status, one statement that commits
+    itself (outside a transaction; inside one, part of it): one round trip, where
+    bulk_create wraps even one row in BEGIN and COMMIT, three. Values are prepared by
+    the model's own fields, as bulk_create would."""
+    ops = connection.ops
+    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = "{} {} ({}) VALUES {} {}".format(
+        ops.insert_statement(on_conflict=OnConflict.IGNORE),
+        ops.quote_name(WebhookEvent._meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join([row] * len(events)),
+        ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
+    )
+    params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for event in events for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _parse(payload: dict[str, Any]) -> tuple[list[WebhookEvent], list[dict[str, Any]]]:

@@ -54,6 +54,16 @@ def use_scripted(settings: Any, **overrides: Any) -> type[ScriptedProvider]:
     return ScriptedProvider
 
 
+def use_app_secret(settings: Any, secret: str, **whatsapp: str) -> str:
+    """The scripted provider, and WhatsApp's app secret (signed webhooks) set."""
+    use_scripted(settings)
+    settings.LINDUNG_MESSAGING = {
+        **settings.LINDUNG_MESSAGING,
+        "WHATSAPP": {**settings.LINDUNG_MESSAGING["WHATSAPP"], "app_secret": secret, **whatsapp},
+    }
+    return secret
+
+
 def consenting(coordinator: Any, **extra: Any) -> Any:
     participant = informal_participant(coordinator=coordinator, **extra)
     consent_record(actor=None, participant=participant, given=True, method="paper_form", evidence="form 12")
@@ -160,3 +170,41 @@ def use_fake(settings: Any, fake: Any, *, timeout: float = 1.0, **overrides: Any
     config.update({"BACKOFF_BASE_SECONDS": 0.0, "BACKOFF_MAX_SECONDS": 0.0, "RATE_PER_SECOND": 1000, **overrides})
     settings.LINDUNG_MESSAGING = config
     reset_providers()
+
+
+def wsgi_call(app: Any, path: str, body: bytes = b"", *, method: str = "POST", **headers: str) -> Any:
+    """Call a WSGI application as gunicorn would (headers as ``HTTP_...`` keys), with
+    the test database's connection kept open as Django's test client keeps it."""
+    import io
+    from types import SimpleNamespace
+
+    from django.core import signals
+    from django.db import close_old_connections
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        **headers,
+    }
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        answer.update(status_code=int(status.split()[0]), headers=dict(response_headers))
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        content = b"".join(app(environ, start_response))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return SimpleNamespace(content=content, **answer)

@@ -145,19 +145,6 @@ def test_the_token_bucket_makes_the_rest_wait_in_the_queue(coord_a, settings):
     assert sum(provider.calls.values()) == 5
 
 
-def test_over_the_daily_budget_messages_wait_for_tomorrow_and_never_fail(coord_a, settings):
-    use_scripted(settings, DAILY_BUDGET=3)
-    for _ in range(5):
-        enqueue(consenting(coord_a))
-    tally = dispatch_until_idle()
-    assert (tally.sent, tally.failed) == (3, 0)
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    waiting = OutboxMessage.objects.filter(status=Status.QUEUED)
-    assert waiting.count() == 2
-    assert all(timezone.localdate(r.not_before) == tomorrow for r in waiting)
-    assert Sender.objects.get().used_today == 3
-
-
 def test_the_reaper_returns_unstarted_leases_and_marks_started_ones_unknown(coord_a, settings):
     provider = use_scripted(settings, UNKNOWN_GRACE_SECONDS=600)
     for _ in range(2):

@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 from django.test import Client
 
@@ -5,9 +7,10 @@ from lindung.messaging import fake_provider as fp
 from lindung.messaging.consent import participant_may_be_messaged
 from lindung.messaging.dispatch import claim, dispatch_until_idle, settle_unknown
 from lindung.messaging.models import InboundMessage, OutboxMessage, Status, WebhookEvent
+from lindung.messaging.webhook_wsgi import with_webhook_path
 from lindung.messaging.webhooks import signature_valid
 
-from .helpers import consenting, enqueue, use_scripted
+from .helpers import consenting, enqueue, use_app_secret, use_scripted, wsgi_call
 
 pytestmark = pytest.mark.django_db
 URL = "/messaging/webhooks/whatsapp/"
@@ -16,17 +19,27 @@ SECRET = "s3cret-app"
 
 @pytest.fixture
 def secret(settings):
-    use_scripted(settings)
-    settings.LINDUNG_MESSAGING = {
-        **settings.LINDUNG_MESSAGING,
-        "WHATSAPP": {**settings.LINDUNG_MESSAGING["WHATSAPP"], "app_secret": SECRET, "verify_token": "verify-me"},
-    }
-    return SECRET
+    return use_app_secret(settings, SECRET, verify_token="verify-me")
 
 
 @pytest.fixture
 def fake():
     return fp.FakeProvider(app_secret=SECRET)  # not started: only its payload builders
+
+
+@pytest.fixture(params=["django", "lean"], autouse=True)
+def via(request, monkeypatch):
+    """Every callback POST in this module goes both through the Django view and through
+    the lean WSGI path in front of it (webhook_wsgi.py): the same answers, the same rows."""
+    monkeypatch.setattr(sys.modules[__name__], "VIA", request.param)
+    return request.param
+
+
+VIA = "django"
+
+
+def _django_must_not_answer(environ, start_response):
+    raise AssertionError(f"the lean path passed {environ['PATH_INFO']} on to Django")
 
 
 def post(payload: bytes, signature: str | None = "valid", **extra):
@@ -35,6 +48,8 @@ def post(payload: bytes, signature: str | None = "valid", **extra):
         headers["HTTP_X_HUB_SIGNATURE_256"] = fp.sign(payload, SECRET)
     elif signature is not None:
         headers["HTTP_X_HUB_SIGNATURE_256"] = signature
+    if VIA == "lean":
+        return wsgi_call(with_webhook_path(_django_must_not_answer), URL, payload, **headers, **extra)
     return Client().post(URL, data=payload, content_type="application/json", **headers, **extra)
 
 

@@ -1,0 +1,130 @@
+"""The lean WSGI path for status callbacks (webhook_wsgi.py): only the webhook's POSTs
+are answered there; they keep the request id, one log line without secrets, the size
+limit and the signature check; everything else reaches Django unchanged."""
+
+import io
+import json
+import logging
+
+import pytest
+
+from lindung.messaging import fake_provider as fp
+from lindung.messaging.models import WebhookEvent
+from lindung.messaging.webhook_wsgi import with_webhook_path
+
+from .helpers import use_app_secret, wsgi_call
+
+pytestmark = pytest.mark.django_db
+URL = "/messaging/webhooks/whatsapp/"
+SECRET = "lean-s3cret"
+
+
+@pytest.fixture
+def secret(settings):
+    return use_app_secret(settings, SECRET)
+
+
+class Django:
+    """Stands in for Django's handler: records what reached it."""
+
+    def __init__(self) -> None:
+        self.paths: list[tuple[str, str]] = []
+
+    def __call__(self, environ, start_response):
+        self.paths.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"django"]
+
+
+def statuses(*ids: str) -> bytes:
+    items = [
+        {"id": mid, "status": "delivered", "timestamp": "1764979200", "recipient_id": "628120000001"} for mid in ids
+    ]
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "waba", "changes": [{"field": "messages", "value": {"statuses": items}}]}],
+    }
+    return json.dumps(body).encode()
+
+
+def signed(payload: bytes) -> dict[str, str]:
+    return {"HTTP_X_HUB_SIGNATURE_256": fp.sign(payload, SECRET)}
+
+
+def test_only_the_webhooks_posts_take_the_lean_path(secret):
+    django = Django()
+    app = with_webhook_path(django)
+    payload = statuses("wamid.a")
+    answer = wsgi_call(app, URL, payload, **signed(payload))
+    assert (answer.status_code, answer.content) == (200, b"ok")
+    assert wsgi_call(app, URL, method="GET").content == b"django"  # the handshake
+    assert wsgi_call(app, "/messaging/webhooks/sms/", b"{}").content == b"django"
+    assert wsgi_call(app, "/messaging/webhooks/whatsapp", payload, **signed(payload)).content == b"django"
+    assert django.paths == [
+        ("GET", URL),
+        ("POST", "/messaging/webhooks/sms/"),
+        ("POST", "/messaging/webhooks/whatsapp"),
+    ]
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_a_batched_post_stores_every_status_once(secret):
+    app = with_webhook_path(Django())
+    payload = statuses("wamid.a", "wamid.b", "wamid.c")
+    assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
+    assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200  # Meta retries
+    assert sorted(WebhookEvent.objects.values_list("provider_message_id", flat=True)) == [
+        "wamid.a",
+        "wamid.b",
+        "wamid.c",
+    ]
+
+
+def test_an_unsigned_or_wrongly_signed_callback_is_refused_and_nothing_stored(secret):
+    app = with_webhook_path(Django())
+    payload = statuses("wamid.a")
+    assert wsgi_call(app, URL, payload).status_code == 403
+    wrong = {"HTTP_X_HUB_SIGNATURE_256": fp.sign(payload, "someone-else")}
+    assert wsgi_call(app, URL, payload, **wrong).status_code == 403
+    assert not WebhookEvent.objects.exists()
+
+
+def test_an_oversized_body_is_refused_without_being_read(secret, settings):
+    settings.LINDUNG_MESSAGING = {**settings.LINDUNG_MESSAGING, "WEBHOOK_MAX_BYTES": 100}
+
+    class Unread(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("the body of an oversized request was read")
+
+    app = with_webhook_path(Django())
+    answer = wsgi_call(app, URL, b"", CONTENT_LENGTH="5000", **{"wsgi.input": Unread()})
+    assert answer.status_code == 413
+    assert wsgi_call(app, URL, b"", CONTENT_LENGTH="many").status_code == 413
+
+
+def test_malformed_json_with_a_valid_signature_is_a_bad_request(secret):
+    assert wsgi_call(with_webhook_path(Django()), URL, b"[1", **signed(b"[1")).status_code == 400
+
+
+def test_the_request_id_is_kept_and_the_log_line_holds_no_body_or_signature(secret, caplog):
+    app = with_webhook_path(Django())
+    payload = statuses("wamid.secretive")
+    with caplog.at_level(logging.INFO, logger="lindung.request"):
+        answer = wsgi_call(app, URL, payload, HTTP_X_REQUEST_ID="req-lean-0001", **signed(payload))
+        fresh = wsgi_call(app, URL, payload, HTTP_X_REQUEST_ID="bad id!", **signed(payload))
+    assert answer.headers["X-Request-ID"] == "req-lean-0001"
+    assert fresh.headers["X-Request-ID"] != "bad id!" and len(fresh.headers["X-Request-ID"]) == 32
+    lines = [r for r in caplog.records if r.name == "lindung.request"]
+    assert [(r.status, r.path, r.view) for r in lines] == [(200, URL, "messaging:whatsapp_webhook")] * 2
+    assert lines[0].queries >= 1
+    text = caplog.text
+    assert "wamid.secretive" not in text and fp.sign(payload, SECRET) not in text and SECRET not in text
+
+
+def test_the_production_wsgi_application_puts_the_lean_path_in_front_of_django(secret):
+    from config import wsgi
+
+    payload = statuses("wamid.wired")
+    assert wsgi_call(wsgi.application, URL, payload, **signed(payload)).content == b"ok"
+    assert WebhookEvent.objects.filter(provider_message_id="wamid.wired").exists()
+    assert wsgi.django_application is not wsgi.application

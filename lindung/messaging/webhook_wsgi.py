@@ -1,0 +1,93 @@
+"""The lean path for WhatsApp's status callbacks: a small WSGI dispatch in front of
+Django for ``POST /messaging/webhooks/whatsapp/`` only.
+
+A callback is a machine-to-machine POST: it needs none of the middleware a person's
+request goes through (sessions, authentication, CSRF, messages, locale, compression,
+history, lockout), and at thousands a second that middleware was most of its cost. This
+path keeps what the callback does need, the same code as the Django view
+(``webhooks.webhook_post``): the size limit, the X-Hub-Signature-256 check in constant
+time, and storage under the unique (message, status, timestamp) key before the 200.
+It also keeps what operations need: the request id (from X-Request-ID, else new, and
+returned), one ``lindung.request`` log line with the status and timings (never the body
+or the signature), and Django's request_started/request_finished signals, so database
+connections live and are checked exactly as for any other request. Everything else,
+the GET handshake included, goes to Django unchanged."""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from django.core import signals
+from django.urls import reverse
+
+from lindung.core.logs import request_id_var
+from lindung.core.request_id import HEADER, DatabaseTime, request_id_from
+
+from .webhooks import webhook_post
+
+logger = logging.getLogger(__name__)
+request_log = logging.getLogger("lindung.request")
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def with_webhook_path(app: WsgiApp) -> WsgiApp:
+    """``app`` with the status webhook's POSTs answered before it (Django set up)."""
+    path = reverse("messaging:whatsapp_webhook")
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == path:
+            return _receive(environ, start_response, path)
+        return app(environ, start_response)
+
+    return application
+
+
+def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: str) -> Iterable[bytes]:
+    request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
+    token = request_id_var.set(request_id)
+    started, cpu_started = time.monotonic(), time.process_time()
+    database = DatabaseTime()
+    status = 500  # Meta retries a 500
+    signals.request_started.send(sender=__name__, environ=environ)
+    try:
+        with database.measuring():
+            status = webhook_post(
+                environ.get("CONTENT_LENGTH"),
+                environ["wsgi.input"].read,
+                environ.get("HTTP_X_HUB_SIGNATURE_256"),
+            )
+    except Exception:
+        logger.exception("WhatsApp webhook failed")
+    finally:
+        signals.request_finished.send(sender=__name__)
+        request_log.info(
+            "%s %s %s",
+            "POST",
+            path,
+            status,
+            extra={
+                "method": "POST",
+                "path": path,
+                "status": status,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                "cpu_ms": round((time.process_time() - cpu_started) * 1000, 1),
+                "db_ms": round(database.seconds * 1000, 1),
+                "queries": database.queries,
+                "view": "messaging:whatsapp_webhook",
+                "user_id": None,
+            },
+        )
+        request_id_var.reset(token)
+    body = b"ok" if status == 200 else b""
+    start_response(
+        f"{status} {HTTPStatus(status).phrase}",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+            (HEADER, request_id),
+        ],
+    )
+    return [body]
