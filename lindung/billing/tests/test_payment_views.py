@@ -151,6 +151,25 @@ def test_prepay_help_prices_months_ahead_by_the_calculator(owing, coord_a):
     assert options[12] == 50_400 + 11 * 16_800
 
 
+def test_prepay_prices_each_month_by_its_own_rules_in_one_pass(owing, coord_a, django_assert_max_num_queries):
+    # JKM for informal workers rises from 6.800 to 7.500 in May: April keeps the old
+    # rate, May on the new one; the year ahead is priced from one load of the rules.
+    from lindung.billing.selectors import prepay_options
+    from lindung.contributions.models import ContributionRule
+
+    old = ContributionRule.objects.get(kind="program_rate", category="informal", program="jkm", valid_to=None)
+    old.valid_to = datetime.date(2026, 4, 30)
+    old.save()
+    ContributionRule.objects.create(
+        kind="program_rate", category="informal", program="jkm", amount=7_500, payer="worker", mandatory=True,
+        valid_from=datetime.date(2026, 5, 1), legal_basis="test amendment",
+    )  # fmt: skip
+    with django_assert_max_num_queries(8):  # was two queries per month ahead
+        options = {o.months: o.amount for o in prepay_options(owing, PAID_ON)}
+    assert options[3] == 50_400 + 16_800 + 17_500  # March (billed), April, May
+    assert options[12] == 50_400 + 16_800 + 10 * 17_500
+
+
 def test_recording_succeeds_with_a_message_and_the_receipt_button(owing, coord_a):
     client = login_client(coord_a)
     response = client.post(reverse("billing:payment_create", args=[owing.pk]), form_data(), follow=True)
