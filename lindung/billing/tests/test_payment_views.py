@@ -8,7 +8,13 @@ from django.urls import reverse
 from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
 from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
-from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
+from lindung.billing.tests.factories import (
+    account_of,
+    amend_informal_jkm,
+    cash_method,
+    informal_participant,
+    transfer_method,
+)
 from lindung.core.tests.clients import login_client
 
 pytestmark = pytest.mark.django_db
@@ -155,15 +161,8 @@ def test_prepay_prices_each_month_by_its_own_rules_in_one_pass(owing, coord_a, d
     # JKM for informal workers rises from 6.800 to 7.500 in May: April keeps the old
     # rate, May on the new one; the year ahead is priced from one load of the rules.
     from lindung.billing.selectors import prepay_options
-    from lindung.contributions.models import ContributionRule
 
-    old = ContributionRule.objects.get(kind="program_rate", category="informal", program="jkm", valid_to=None)
-    old.valid_to = datetime.date(2026, 4, 30)
-    old.save()
-    ContributionRule.objects.create(
-        kind="program_rate", category="informal", program="jkm", amount=7_500, payer="worker", mandatory=True,
-        valid_from=datetime.date(2026, 5, 1), legal_basis="test amendment",
-    )  # fmt: skip
+    amend_informal_jkm(7_500, datetime.date(2026, 5, 1))
     with django_assert_max_num_queries(8):  # was two queries per month ahead
         options = {o.months: o.amount for o in prepay_options(owing, PAID_ON)}
     assert options[3] == 50_400 + 16_800 + 17_500  # March (billed), April, May
