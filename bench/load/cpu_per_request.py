@@ -278,14 +278,15 @@ def report(args: argparse.Namespace) -> int:
     lines = [
         "### CPU per request, by component",
         "",
-        f"Measured {runs[0]['at']} to {runs[-1]['at']}: each task of the load test replayed "
-        f"{runs[0]['tasks'][0]['runs']} times in a row by one client through nginx (TLS, keep-alive), "
+        f"Measured {min(r['at'] for r in runs)} to {max(r['at'] for r in runs)}: each task of the load test "
+        f"replayed {'-'.join(str(n) for n in sorted({r['tasks'][0]['runs'] for r in runs}))} times "
+        "in a row by one client through nginx (TLS, keep-alive), "
         f"gunicorn, PostgreSQL and Celery on `{args.database}`, CPU read from /proc "
         "(`bench/load/cpu_per_request.py`, started by `LOAD_MODE=cpu bash bench/load/run.sh`; each tree's "
         "stack by `LOAD_TREE`). Trees measured in turns, round by round ("
         + ", ".join(f"**{label}** ×{sum(r['label'] == label for r in runs)}" for label in labels)
         + "), medians; load average at the end of each measurement: "
-        + ", ".join(f"{r['label']} {r['load'][0]:.1f}" for r in runs)
+        + ", ".join(f"{r['label']} {r['load'][0]:.1f}" for r in sorted(runs, key=lambda r: r["at"]))
         + ". CPU ms per task run; a task is one or more requests (a form and its save; signing out: "
         "the page, sign-out, the sign-in page and sign-in). The big exports and the import run as "
         "Celery jobs, waited for before the task's CPU is read.",
