@@ -11,6 +11,10 @@ arrears rows are recounted; all inside the tallies' bracket (lindung.tallies.mai
 tracking) per participant chunk, so the dashboards' figures lose what the run added.
 The load test pays only people who owed one month, whose status a payment does not
 change; a status that did change is reported, not guessed back.
+
+Participants it registered or imported (created after the fixture's last participant id,
+named with prepare.NAME_PREFIX) are deleted as bench.imports_cleanup deletes imported
+ones, with their events and the load users' jobs (imports, exports) of the run.
 """
 
 import argparse
@@ -19,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..django_setup import setup
+from ..imports_cleanup import delete_participants
+from .prepare import NAME_PREFIX
 
 PREFIX = "LOAD-"
 
@@ -31,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not path.exists():
         print(f"cleanup: no {path}, nothing recorded")
         return 0
-    before = json.loads(path.read_text())["before"]
+    fixture = json.loads(path.read_text())
+    before = fixture["before"]
     setup()
     from django.db import connection, transaction
 
@@ -77,7 +84,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         moved = cursor.fetchone()[0]
     print(f"cleanup: {len(rows)} load-test payments of {len(people)} participants taken back", end="")
     print(f"; {moved} of them are no longer active (check by hand)" if moved else "")
+    if "last_participant_id" in before:
+        _delete_new_participants(fixture)
     return 0
+
+
+def _delete_new_participants(fixture: dict) -> None:
+    from django.db import connection
+
+    before = fixture["before"]
+    users = [c["username"] for c in fixture["coordinators"]] + [fixture["admin"], fixture["importer"]["username"]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM participants_participant WHERE id > %s AND full_name LIKE %s ORDER BY id",
+            [before["last_participant_id"], NAME_PREFIX + "%"],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    delete_participants(ids)
+    with connection.cursor() as cursor:
+        # Bulk writes (the import's chunks) name their participants in the payload.
+        cursor.execute(
+            "DELETE FROM core_domainevent WHERE id > %s AND (participant_id = ANY(%s) "
+            "OR (payload->'participant_ids'->>0)::bigint = ANY(%s))",
+            [before["last_event_id"], ids, ids],
+        )
+        events = cursor.rowcount
+        cursor.execute(
+            "DELETE FROM jobs_job WHERE id > %s AND created_by_id IN "
+            "(SELECT id FROM accounts_user WHERE username = ANY(%s))",
+            [before["last_job_id"], users],
+        )
+        jobs = cursor.rowcount
+    print(f"cleanup: {len(ids)} registered or imported participants, {events} events and {jobs} jobs deleted")
 
 
 if __name__ == "__main__":

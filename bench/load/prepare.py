@@ -5,7 +5,8 @@
 Coordinators busiest first (the hard cases), each with some of their own participants to
 open and some who owe exactly one month (a payment settles them without changing their
 status, so bench.load.cleanup can take it back exactly); the most common given names from
-a 2 % sample, as bench.search picks them; the receipt counters, for the cleanup.
+a 2 % sample, as bench.search picks them; who imports, and the villages of their
+district; the receipt counters and the last participant and job ids, for the cleanup.
 """
 
 import argparse
@@ -18,6 +19,10 @@ from ..generate import ADMIN_USERNAME, PASSWORD
 
 PER_COORDINATOR = 40
 PAYERS_PER_COORDINATOR = 40
+# Participants the load test registers or imports are named so; bench.load.cleanup
+# deletes those created after the fixture's last participant id.
+NAME_PREFIX = "Uji Beban"
+IMPORT_ROWS = 300
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -64,12 +69,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         last_payment = cursor.fetchone()[0]
         cursor.execute("SELECT year, last_number FROM billing_receiptsequence ORDER BY year")
         receipts = dict(cursor.fetchall())
+        cursor.execute("SELECT coalesce(max(id), 0) FROM participants_participant")
+        last_participant = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(max(id), 0) FROM jobs_job")
+        last_job = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(max(id), 0) FROM core_domainevent")
+        last_event = cursor.fetchone()[0]
+        # The importer: the last of the chosen coordinators (the others' work stays apart).
+        importer = coordinators[-1]["username"]
+        cursor.execute(
+            "SELECT r.code FROM regions_region r JOIN accounts_user u ON u.district_id = r.parent_id "
+            "WHERE u.username = %s ORDER BY r.code LIMIT 50",
+            [importer],
+        )
+        villages = [row[0] for row in cursor.fetchall()]
     fixture = {
         "admin": ADMIN_USERNAME,
         "password": PASSWORD,
         "coordinators": coordinators,
         "common_names": names,
-        "before": {"last_payment_id": last_payment, "receipts": receipts},
+        "importer": {"username": importer, "villages": villages},
+        "before": {
+            "last_payment_id": last_payment,
+            "receipts": receipts,
+            "last_participant_id": last_participant,
+            "last_job_id": last_job,
+            "last_event_id": last_event,
+        },
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,10 +13,12 @@ if len(SECRET_KEY) < 40 or "not-secret" in SECRET_KEY:
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-# Keep each gunicorn worker's (and Celery worker's) database connection between requests
-# (checked before reuse: CONN_HEALTH_CHECKS in base.py): a new PostgreSQL connection per
-# request cost more than a status webhook's own INSERT (bench/messaging.py).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
+# Each gunicorn worker keeps its database connection between requests (checked before
+# reuse: base.py's CONN_HEALTH_CHECKS) instead of opening one per request: a new
+# connection costs a PostgreSQL backend process, its authentication and its cold
+# catalogue caches (bench/load/cpu_per_request.py measures what that cost per request).
+# A conn_max_age in DATABASE_URL wins.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("LINDUNG_DB_CONN_MAX_AGE", default=300))  # noqa: F405
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

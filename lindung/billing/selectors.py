@@ -92,7 +92,7 @@ def prepay_options(participant: Participant, on: datetime.date) -> list[PrepayOp
     on that are not billed yet, each priced by its own month's rules. 0 = only what is open."""
     from lindung.contributions.calculator import add_months, month_start, participant_contribution
     from lindung.contributions.models import RuleKind
-    from lindung.contributions.selectors import rules_in_force
+    from lindung.contributions.selectors import participant_program_rows, rule_books, rules_in_force
 
     owed = participant_standing(participant, on).owed
     options = [PrepayOption(0, owed)]
@@ -103,7 +103,13 @@ def prepay_options(participant: Participant, on: datetime.date) -> list[PrepayOp
     longest = max(rule.month_options, default=0)
     window = [add_months(start, i) for i in range(longest)]
     billed = set(Bill.objects.filter(participant=participant, month__in=window).values_list("month", flat=True))
-    prices = {month: participant_contribution(participant, month).total for month in window if month not in billed}
+    ahead = [month for month in window if month not in billed]
+    # Each month priced by its own rules, loaded for the whole window in one query.
+    books, rows = rule_books(ahead), participant_program_rows(participant)
+    prices = {
+        month: participant_contribution(participant, month, book=books[month], program_rows=rows).total
+        for month in ahead
+    }
     for months in rule.month_options:
         extra = sum(prices.get(add_months(start, i), 0) for i in range(months))
         options.append(PrepayOption(months, owed + extra))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lindung.core.money import rupiah
 from lindung.participants.models import Participant
 
-from .models import PROGRAM_ORDER, ContributionRule, Payer, Program, RuleCategory, RuleKind
+from .models import PROGRAM_ORDER, ContributionRule, ParticipantProgram, Payer, Program, RuleCategory, RuleKind
 from .selectors import RuleBook, holidays_between, participant_programs_on, rule_in_force, rules_in_force
 
 HUNDRED = Decimal(100)
@@ -210,10 +210,18 @@ def contribution_calculate_period(
     ]
 
 
-def participant_contribution(participant: Participant, month: datetime.date) -> Calculation:
+def participant_contribution(
+    participant: Participant,
+    month: datetime.date,
+    *,
+    book: RuleBook | None = None,
+    program_rows: Iterable[ParticipantProgram] | None = None,
+) -> Calculation:
+    """``book`` (the rules in force in that month) and ``program_rows`` (the participant's
+    program rows) when the caller prices several months and has loaded them once."""
     month = month_start(month)
-    book = rules_in_force(month)
-    enrolment = participant_programs_on(participant, month, book)
+    book = book or rules_in_force(month)
+    enrolment = participant_programs_on(participant, month, book, rows=program_rows)
     if participant.declared_income is None:
         raise ValidationError({"declared_income": _("Enter the declared monthly income first.")})
     return contribution_calculate(

@@ -7,7 +7,7 @@ from the next contribution month: February 2025 is still 0.46 %, March 2025 is 0
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -84,6 +84,22 @@ def rules_in_force(on: datetime.date) -> RuleBook:
     return RuleBook(on=on, rules={rule.key: rule for rule in ContributionRule.objects.filter(_in_force(on))})
 
 
+def rule_books(dates: Sequence[datetime.date]) -> dict[datetime.date, RuleBook]:
+    """rules_in_force for each of these dates, from one query (a year of months ahead)."""
+    if not dates:
+        return {}
+    first, last = min(dates), max(dates)
+    rows = list(
+        ContributionRule.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gte=first)))
+    )
+    return {
+        on: RuleBook(
+            on=on, rules={r.key: r for r in rows if r.valid_from <= on and (r.valid_to is None or r.valid_to >= on)}
+        )
+        for on in dates
+    }
+
+
 def rule_versions(rule: ContributionRule) -> QuerySet[ContributionRule]:
     return ContributionRule.objects.filter(
         kind=rule.kind, category=rule.category, program=rule.program, risk_tier=rule.risk_tier
@@ -113,12 +129,17 @@ class Enrolment:
     assumed: bool
 
 
-def participant_programs_on(participant: Participant, on: datetime.date, book: RuleBook | None = None) -> Enrolment:
+def participant_programs_on(
+    participant: Participant,
+    on: datetime.date,
+    book: RuleBook | None = None,
+    rows: Iterable[ParticipantProgram] | None = None,
+) -> Enrolment:
+    """``rows``: the participant's program rows when the caller has them (several months)."""
     # A bill run prefetches program_rows for thousands of participants at once; use that.
     prefetched = getattr(participant, "_prefetched_objects_cache", {}).get("program_rows")
-    rows: Iterable[ParticipantProgram] = (
-        list(prefetched) if prefetched is not None else list(ParticipantProgram.objects.filter(participant=participant))
-    )
+    if rows is None:
+        rows = list(prefetched) if prefetched is not None else participant_program_rows(participant)
     current = [r for r in rows if r.since <= on and (r.until is None or r.until >= on)]
     if not current:
         book = book or rules_in_force(on)
@@ -126,6 +147,10 @@ def participant_programs_on(participant: Participant, on: datetime.date, book: R
     tier = next((r.risk_tier for r in current if r.risk_tier), None)
     chosen = {r.program for r in current}
     return Enrolment(programs=[p for p in PROGRAM_ORDER if p in chosen], risk_tier=tier, assumed=False)
+
+
+def participant_program_rows(participant: Participant) -> list[ParticipantProgram]:
+    return list(ParticipantProgram.objects.filter(participant=participant))
 
 
 def participant_program_history(participant: Participant) -> QuerySet[ParticipantProgram]:

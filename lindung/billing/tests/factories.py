@@ -1,6 +1,7 @@
 import datetime
 
 from lindung.billing.models import CollectionAccount, PaymentMethod
+from lindung.contributions.models import ContributionRule
 from lindung.participants.models import Category, Status
 from lindung.participants.tests.factories import ParticipantFactory
 
@@ -33,3 +34,15 @@ def account_of(coordinator):
         account_number=f"0001-{coordinator.pk:06d}",
         defaults={"account_holder": str(coordinator)},
     )[0]
+
+
+def amend_informal_jkm(amount: int, valid_from: datetime.date) -> ContributionRule:
+    """The informal workers' JKM flat amount changed from ``valid_from`` on (a new version
+    of the rule; the old one ends the day before)."""
+    old = ContributionRule.objects.get(kind="program_rate", category="informal", program="jkm", valid_to=None)
+    old.valid_to = valid_from - datetime.timedelta(days=1)
+    old.save()
+    return ContributionRule.objects.create(
+        kind="program_rate", category="informal", program="jkm", amount=amount, payer="worker", mandatory=True,
+        valid_from=valid_from, legal_basis="test amendment",
+    )  # fmt: skip

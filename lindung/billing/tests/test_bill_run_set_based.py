@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from lindung.billing.bills import monthly
 from lindung.billing.bills.services import bills_ensure, bills_generate
 from lindung.billing.models import Bill
-from lindung.billing.tests.factories import informal_participant
-from lindung.contributions.models import ContributionRule, ParticipantProgram
+from lindung.billing.tests.factories import amend_informal_jkm, informal_participant
+from lindung.contributions.models import ParticipantProgram
 from lindung.contributions.selectors import rules_in_force
 from lindung.core.models import DomainEvent
 from lindung.participants.models import Category, Participant, Status
@@ -131,13 +131,7 @@ def test_the_rules_of_the_bills_own_month_apply(registry):
 
 
 def test_a_rule_changed_from_a_month_on_bills_that_month_only(registry):
-    old = ContributionRule.objects.get(kind="program_rate", category="informal", program="jkm", valid_to=None)
-    old.valid_to = datetime.date(2026, 3, 31)
-    old.save()
-    ContributionRule.objects.create(
-        kind="program_rate", category="informal", program="jkm", amount=7_500, payer="worker", mandatory=True,
-        valid_from=datetime.date(2026, 4, 1), legal_basis="test amendment",
-    )  # fmt: skip
+    amend_informal_jkm(7_500, datetime.date(2026, 4, 1))
     bills_generate(month=MARCH)
     bills_generate(month=datetime.date(2026, 4, 1))
     flat = dict(

@@ -8,7 +8,13 @@ from django.urls import reverse
 from lindung.billing.bills.services import bills_generate
 from lindung.billing.models import Bill, Payment
 from lindung.billing.payments.services import PaymentInput, payment_record, payment_reverse
-from lindung.billing.tests.factories import account_of, cash_method, informal_participant, transfer_method
+from lindung.billing.tests.factories import (
+    account_of,
+    amend_informal_jkm,
+    cash_method,
+    informal_participant,
+    transfer_method,
+)
 from lindung.core.tests.clients import login_client
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +155,18 @@ def test_prepay_help_prices_months_ahead_by_the_calculator(owing, coord_a):
     assert options[0] == 50_400
     assert options[3] == 50_400 + 2 * 16_800
     assert options[12] == 50_400 + 11 * 16_800
+
+
+def test_prepay_prices_each_month_by_its_own_rules_in_one_pass(owing, coord_a, django_assert_max_num_queries):
+    # JKM for informal workers rises from 6.800 to 7.500 in May: April keeps the old
+    # rate, May on the new one; the year ahead is priced from one load of the rules.
+    from lindung.billing.selectors import prepay_options
+
+    amend_informal_jkm(7_500, datetime.date(2026, 5, 1))
+    with django_assert_max_num_queries(8):  # was two queries per month ahead
+        options = {o.months: o.amount for o in prepay_options(owing, PAID_ON)}
+    assert options[3] == 50_400 + 16_800 + 17_500  # March (billed), April, May
+    assert options[12] == 50_400 + 16_800 + 10 * 17_500
 
 
 def test_recording_succeeds_with_a_message_and_the_receipt_button(owing, coord_a):

@@ -14,12 +14,12 @@ from lindung.core.tests.factories import CoordinatorFactory
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+def _import_production(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "LINDUNG_DB_"))}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    return subprocess.run(  # noqa: S603 - this interpreter, and code from the tests themselves
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -43,6 +43,22 @@ def test_production_starts_with_its_secrets():
         {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://u@h/db", "DJANGO_ALLOWED_HOSTS": "x"}
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "kept"),
+    [
+        ("postgres://u@h/db", {}, 300),  # a worker keeps its connection between requests
+        ("postgres://u@h/db", {"LINDUNG_DB_CONN_MAX_AGE": "0"}, 0),  # one per request again
+        ("postgres://u@h/db?conn_max_age=30", {"LINDUNG_DB_CONN_MAX_AGE": "0"}, 30),  # the URL wins
+    ],
+)
+def test_production_keeps_database_connections(url, env, kept):
+    secrets = {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "x"}
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    result = _import_production({**secrets, **env}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(kept)]
 
 
 def test_argon2_is_the_hasher_outside_tests():
