@@ -17,7 +17,7 @@ from django.contrib.postgres.operations import AddIndexConcurrently as DjangoAdd
 from django.db import migrations
 
 
-def _index_state(schema_editor: Any, name: str) -> bool | None:
+def index_state(schema_editor: Any, name: str) -> bool | None:
     """True: a valid index of that name exists; False: an invalid one; None: none."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
@@ -41,7 +41,7 @@ class AddIndexConcurrently(DjangoAddIndexConcurrently):
             if self.index.name not in table:
                 migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
             return
-        state = _index_state(schema_editor, self.index.name)
+        state = index_state(schema_editor, self.index.name)
         if state is True:
             return  # built by hand beforehand (docs/operations.md)
         if state is False:
@@ -53,3 +53,22 @@ class AddIndexConcurrently(DjangoAddIndexConcurrently):
             migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
             return
         super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexConcurrently(migrations.RemoveIndex):
+    """``DROP INDEX CONCURRENTLY`` on PostgreSQL (no lock that blocks writes), a plain
+    drop elsewhere; an index already gone is not an error. Needs ``atomic = False``."""
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.name)}")
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        schema_editor.add_index(model, index, concurrently=True)
