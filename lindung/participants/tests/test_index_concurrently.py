@@ -1,5 +1,6 @@
 """The phone index migration's operation (core/migration_ops.py): concurrent on
-PostgreSQL, plain on SQLite, idempotent by name, and an invalid leftover rebuilt.
+PostgreSQL, plain on SQLite, idempotent by name, and an invalid leftover rebuilt; and
+its counterpart that drops an index (claims migration 0014).
 Transactional (a concurrent build refuses a transaction) with serialized rollback, as
 every transactional test here: a plain flush re-creates content types under new ids and
 breaks the next serialized test's reload."""
@@ -9,7 +10,7 @@ from django.apps import apps
 from django.db import NotSupportedError, connection, models, transaction
 from django.db.migrations.state import ProjectState
 
-from lindung.core.migration_ops import AddIndexConcurrently
+from lindung.core.migration_ops import AddIndexConcurrently, RemoveIndexConcurrently
 
 NAME = "participant_phone_probe"
 
@@ -96,3 +97,27 @@ def test_on_postgresql_an_invalid_index_left_by_an_interrupted_build_is_rebuilt(
         assert _valid() is True
     finally:
         _backwards(operation)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_remove_concurrently_drops_the_index_and_backwards_builds_it_again():
+    add = _operation()
+    _forwards(add)
+    _before, with_index = _states(add)
+    remove = RemoveIndexConcurrently(model_name="participant", name=NAME)
+    without = with_index.clone()
+    remove.state_forwards("participants", without)
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            remove.database_forwards("participants", editor, with_index, without)
+        assert NAME not in _indexes()
+        if connection.vendor == "postgresql":
+            with connection.schema_editor(atomic=False) as editor:  # already gone: nothing to do
+                remove.database_forwards("participants", editor, with_index, without)
+        with connection.schema_editor(atomic=False) as editor:
+            remove.database_backwards("participants", editor, without, with_index)
+        assert _indexes()[NAME]["columns"] == ["phone"]
+    finally:
+        if NAME in _indexes():
+            _backwards(add)
+    assert NAME not in _indexes()
