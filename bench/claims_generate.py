@@ -98,10 +98,11 @@ def generate(n: int, seed: int) -> None:
                 [MARK],
             )
             cursor.execute(
-                """INSERT INTO claims_archivefile (claim_id, number, program, box, position, archived_on)
-                   SELECT id, upper(program) || '/' || to_char(status_changed_at, 'YYYY/MM') || '/B' || id,
-                          program, archive_box, archive_position, status_changed_at::date
-                   FROM claims_claim WHERE bank_account_holder = %s AND status = 'archived'""",
+                """INSERT INTO claims_archivefile (claim_id, number, program, box, position, archived_on, name_key)
+                   SELECT c.id, upper(c.program) || '/' || to_char(c.status_changed_at, 'YYYY/MM') || '/B' || c.id,
+                          c.program, c.archive_box, c.archive_position, c.status_changed_at::date, p.name_key
+                   FROM claims_claim c JOIN participants_participant p ON p.id = c.participant_id
+                   WHERE c.bank_account_holder = %s AND c.status = 'archived'""",
                 [MARK],
             )
             cursor.execute("ANALYZE claims_claim; ANALYZE claims_claimvoucher; ANALYZE claims_archivefile")

@@ -163,7 +163,9 @@ class Claim(TimeStampedModel):
             # The unfiltered queue's order (oldest in status first), read from the index
             # instead of sorting 200,000 claims per page (BENCHMARKS.md, claims).
             models.Index(fields=["status_changed_at", "id"], name="claim_ageing"),
-            models.Index(fields=["participant", "program"], name="claim_participant"),
+            # With the status, the age outreach's "has a live claim" probe of each candidate
+            # is answered from the index alone (no heap visit per candidate).
+            models.Index(fields=["participant", "program", "status"], name="claim_participant_status"),
             # A coordinator's queue, oldest in status first, read in order from their own range.
             models.Index(fields=["coordinator", "status_changed_at", "id"], name="claim_coordinator_queue"),
             # The dashboard's claims in progress per area and officer, from the index alone.

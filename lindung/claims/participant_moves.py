@@ -1,4 +1,5 @@
-"""Keep each claim's copy of its participant's coordinator and district current.
+"""Keep each claim's copy of its participant's coordinator and district current, and
+each archived dossier's copy of the participant's folded name (the archive search's).
 
 The claim's coordinator decides who may see it (Claim.ACCESS), so the copy must never
 lag: the rewrite runs synchronously, in the transaction that reassigns or moves the
@@ -12,6 +13,7 @@ from django.db.models import OuterRef, Subquery
 from lindung.core import events
 from lindung.participants.models import Participant
 
+from .archive.models import ArchiveFile
 from .claim import Claim
 
 # Participant ids per UPDATE: keeps the IN list well inside SQLite's variable limit.
@@ -19,6 +21,9 @@ CHUNK = 1000
 # The participant fields the copies follow: the district is derived from the village (a
 # bulk update lists "district" among its fields whatever changed, so it is not a signal).
 COPIED_FROM = frozenset({"coordinator", "village"})
+# The archive's copy follows the name (name_key is derived from it; a bulk update lists
+# "name_key" whatever changed, so it is not a signal either).
+NAME_FROM = frozenset({"full_name"})
 
 
 def claims_follow_participants(participant_ids: Iterable[int]) -> int:
@@ -34,12 +39,25 @@ def claims_follow_participants(participant_ids: Iterable[int]) -> int:
     return changed
 
 
+def archive_follows_names(participant_ids: Iterable[int]) -> int:
+    """Rewrite the name copy on every archived dossier of these participants."""
+    ids = sorted(set(participant_ids))
+    owner = Participant.objects.filter(claims=OuterRef("claim_id"))
+    changed = 0
+    for start in range(0, len(ids), CHUNK):
+        files = ArchiveFile.objects.filter(claim__participant_id__in=ids[start : start + CHUNK])
+        changed += files.update(name_key=Subquery(owner.values("name_key")[:1]))
+    return changed
+
+
 def _on_participant_change(event: events.Event) -> None:
     fields = event.facts.get("fields")
+    touched = set(fields) if fields is not None else None
     # An edit that touched none of the copied fields leaves the claims as they are.
-    if event.kind != "participants.reassigned" and fields is not None and not COPIED_FROM & set(fields):
-        return
-    claims_follow_participants(event.participant_ids)
+    if event.kind == "participants.reassigned" or touched is None or COPIED_FROM & touched:
+        claims_follow_participants(event.participant_ids)
+    if event.kind != "participants.reassigned" and (touched is None or NAME_FROM & touched):
+        archive_follows_names(event.participant_ids)
 
 
 def register() -> None:

@@ -20,7 +20,7 @@ from django.contrib.postgres.operations import RemoveIndexConcurrently as Django
 from django.db import migrations
 
 
-def _index_state(schema_editor: Any, name: str) -> bool | None:
+def index_state(schema_editor: Any, name: str) -> bool | None:
     """True: a valid index of that name exists; False: an invalid one; None: none."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
@@ -61,7 +61,7 @@ class AddIndexConcurrently(_PlainBackwardsOffPostgres, DjangoAddIndexConcurrentl
             if not _has_index(schema_editor, to_state.apps.get_model(app_label, self.model_name), self.index.name):
                 migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
             return
-        state = _index_state(schema_editor, self.index.name)
+        state = index_state(schema_editor, self.index.name)
         if state is True:
             return  # built by hand beforehand (docs/operations.md)
         if state is False:
@@ -79,6 +79,6 @@ class RemoveIndexConcurrently(_PlainBackwardsOffPostgres, DjangoRemoveIndexConcu
             if _has_index(schema_editor, from_state.apps.get_model(app_label, self.model_name), self.name):
                 migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
             return
-        if _index_state(schema_editor, self.name) is None:
+        if index_state(schema_editor, self.name) is None:
             return  # dropped by hand beforehand
         super().database_forwards(app_label, schema_editor, from_state, to_state)

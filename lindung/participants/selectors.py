@@ -79,7 +79,7 @@ def participants_search(queryset: QuerySet[Participant], text: str) -> QuerySet[
         # holds digits, so reading them as a name fragment found nothing after reading
         # every row (3.5 s at 10M).
         return queryset.filter(nik__startswith=digits)
-    key = normalize_name(text)
+    key = name_key_of(text)
     if not key:
         return queryset.none()
     if len(key) >= 3 and pins_one_coordinator(queryset):
@@ -134,6 +134,15 @@ def participants_search_subset(queryset: QuerySet[Participant], text: str) -> Qu
     if searches_nik_prefix(text):
         return queryset.filter(nik__startswith=clean_nik(text.strip()[:100]))
     return None
+
+
+def name_key_of(text: str) -> str:
+    """The folded name fragment ``participants_search`` looks for in ``name_key``, or ""
+    when it reads the text as digits (NIK, KPJ, phone) or it folds to nothing. A copy of
+    ``name_key`` elsewhere (the claim archive) is searched with the same key."""
+    if clean_nik(text).isdigit():
+        return ""
+    return normalize_name(text)
 
 
 def participant_list_rows(queryset: QuerySet[Participant]) -> QuerySet[Participant]:

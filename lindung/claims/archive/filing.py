@@ -31,13 +31,14 @@ def archive_file_make(claim: Claim, actor_id: int | None) -> ArchiveFile:
         keep_until=add_years(day, policy.retention_years) if policy else None,
         policy=policy,
         archived_by_id=actor_id,
+        name_key=claim.participant.name_key,
     )
 
 
 def _on_archived(event: events.Event) -> None:
     if event.facts.get("target") != ClaimStatus.ARCHIVED or event.subject_id is None:
         return
-    archive_file_make(Claim.objects.get(pk=event.subject_id), event.actor_id)
+    archive_file_make(Claim.objects.select_related("participant").get(pk=event.subject_id), event.actor_id)
 
 
 def register() -> None:

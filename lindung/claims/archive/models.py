@@ -93,6 +93,11 @@ class ArchiveFile(models.Model):
     keep_until = models.DateField(_("keep until"), null=True, blank=True)
     policy = models.ForeignKey(ArchivePolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # A copy of the participant's folded name (Participant.name_key), so a search by name
+    # reads the 100,000 archived dossiers and not the 1,000,000 participants (trigram index
+    # archive_name_key_trgm on PostgreSQL, migration claims 0015). Written when the dossier
+    # is archived and rewritten with the name (claims/participant_moves.py).
+    name_key = models.CharField(max_length=150, default="", editable=False)
 
     class Meta:
         verbose_name = _("archived dossier")

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from lindung.core import access
 from lindung.participants.models import Participant
-from lindung.participants.selectors import participants_search
+from lindung.participants.selectors import name_key_of, participants_search
 
 from ..claim import Claim
 from .models import ArchiveFile
@@ -49,7 +49,8 @@ def _matching(files: QuerySet[ArchiveFile], text: str) -> QuerySet[ArchiveFile]:
     """A transaction code or file number is exact and decisive: when one matches, only it
     is shown. Otherwise the text is read as the participant search reads it (a NIK or its
     first digits, a KPJ, or part of the name; participants.selectors.participants_search),
-    each path on its own index instead of one OR across the joined tables."""
+    each path on its own index instead of one OR across the joined tables. A name is
+    looked for in the dossier's copy of it, the rest among the participants."""
     if any(ch.isdigit() for ch in text) and " " not in text:
         variants = list({text, text.upper()})
         # The claim ids as values (at most two): as a subquery the planner guesses half
@@ -58,6 +59,11 @@ def _matching(files: QuerySet[ArchiveFile], text: str) -> QuerySet[ArchiveFile]:
         exact = files.filter(Q(claim_id__in=codes) | Q(number__in=variants))
         if exact.exists():
             return exact
+    key = name_key_of(text)
+    if key:
+        # The dossier's own copy of the name (ArchiveFile.name_key): its trigram index finds
+        # the few archived matches without reading every participant with that name.
+        return files.filter(name_key__contains=key)
     people = participants_search(Participant.objects.all(), text).values("pk")
     return files.filter(claim__participant_id__in=people)
 
