@@ -47,11 +47,13 @@ class CountedPagination(StandardPagination):
 
     row_count: RowCount
     window: int
+    ordering_refused: str | None = None
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         page = super().paginate_queryset(queryset, request, view)
         self.row_count = RowCount(self.page.paginator.count if self.page is not None else 0)
         self.window = 0
+        self.ordering_refused = None
         return page
 
     def paginate_counted(
@@ -61,9 +63,11 @@ class CountedPagination(StandardPagination):
         *,
         row_count: RowCount,
         page_ids: Callable[[int, int], tuple[list[Any] | None, int]],
+        ordering_refused: str | None = None,
     ) -> list[Any]:
         self.row_count = row_count
         self.window = 0
+        self.ordering_refused = ordering_refused
         paginator = self.django_paginator_class(queryset, self.get_page_size(request) or self.page_size)
         paginator.count = row_count.value
         try:
@@ -84,6 +88,8 @@ class CountedPagination(StandardPagination):
         else:
             response.data["count_is"] = "exact" if self.row_count.exact else "about"
         response.data["window"] = bool(self.window)
+        if self.ordering_refused:
+            response.data["ordering_refused"] = self.ordering_refused
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -102,5 +108,12 @@ class CountedPagination(StandardPagination):
             "in `ordering`: a name search ordered by name, when more than 10,000 names begin with `q`, "
             "lists the first 10,000 of those (folded name, then date of birth); names containing `q` "
             "further on are left out. Narrow the search (more of the name, a NIK, a filter) to see others.",
+        }
+        answer["properties"]["ordering_refused"] = {
+            "type": "string",
+            "description": "Present when a name search has more matches than are counted (`count_is` "
+            "`more_than`) and asked for an `ordering` other than by name: the ordering asked for, which "
+            "was not applied; the pages are ordered by `full_name`. Sorting every match of a common "
+            "name otherwise takes seconds. Narrow the search to 10,000 matches or fewer to order it so.",
         }
         return answer

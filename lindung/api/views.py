@@ -108,6 +108,12 @@ class ParticipantViewSet(viewsets.GenericViewSet):
         row_count = selectors.participants_count(
             queryset, matches_first=True, subset=selectors.participants_search_subset(scoped, q)
         )
+        # More matches than counted are ordered by name only (selectors.SORTS_OVER_CAP);
+        # the answer names the ordering it did not apply (``ordering_refused``).
+        refused = row_count.at_least and ordering.lstrip("-") != "full_name"
+        if refused:
+            queryset = queryset.order_by(*order_by_columns("full_name"))
+            ordering = "full_name"
 
         def name_window(offset: int, limit: int) -> tuple[list[int], int] | None:
             if prefix is None or ordering.lstrip("-") != "full_name":
@@ -120,6 +126,7 @@ class ParticipantViewSet(viewsets.GenericViewSet):
             queryset,
             request,
             row_count=row_count,
+            ordering_refused=filters["ordering"] if refused else None,
             page_ids=lambda offset, limit: search_page_ids(
                 queryset,
                 row_count=row_count,

@@ -3,7 +3,7 @@
 page works without JavaScript."""
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,9 @@ class Table:
     window: int = 0
     # The page asked for was past the last one, so the last one is shown instead.
     asked_past_last_page: int | None = None
+    # The column a search with more matches than counted asked to sort by, which only a
+    # narrower search offers (``sorts_over_cap``): the rows are in the default order.
+    sort_refused: Column | None = None
 
     def querystring(self, **changes: object) -> str:
         """The current query string with ``changes`` applied (None removes a key)."""
@@ -114,6 +117,7 @@ def build_table(
     load_page_by_id: bool = False,
     matches_first_below: int = 0,
     capped_window: "Callable[[str, int, int], tuple[list[Any], int] | None] | None" = None,
+    sorts_over_cap: Collection[str] | None = None,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
@@ -138,6 +142,11 @@ def build_table(
     rows when the matches sort together far from its start (a common given name at
     10,000,000 rows, BENCHMARKS.md). The table then says it lists only part of the
     matches (``window``).
+
+    ``sorts_over_cap``: the sort keys a search with more matches than ``count`` counts
+    may be sorted by (None: any). Another falls back to ``default_sort`` and the table
+    names the refused column (``sort_refused``): sorting every match of a common name
+    by a joined column reads each match's row (2.7-5 s at 10,000,000 rows, BENCHMARKS.md).
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -146,6 +155,12 @@ def build_table(
     sort = request.GET.get("sort") or default_sort
     if sort.lstrip("-") not in sortable:
         sort = default_sort
+    row_count = count(queryset) if count is not None else None
+    sort_refused = None
+    over_cap = q and row_count is not None and row_count.at_least
+    if over_cap and sorts_over_cap is not None and sort.lstrip("-") not in sorts_over_cap:
+        sort_refused = next(c for c in columns if c.key == sort.lstrip("-"))
+        sort = default_sort
     descending = sort.startswith("-")
     order_field = sortable[sort.lstrip("-")]
     queryset = queryset.order_by(
@@ -153,7 +168,6 @@ def build_table(
     )
     per_page = parse_per_page(request.GET.get("per_page"))
     paginator = Paginator(queryset, per_page)
-    row_count = count(queryset) if count is not None else None
     if row_count is not None:
         paginator.count = row_count.value
     asked_past_last_page = None
@@ -192,6 +206,7 @@ def build_table(
         row_count=row_count,
         window=window,
         asked_past_last_page=asked_past_last_page,
+        sort_refused=sort_refused,
     )
 
 

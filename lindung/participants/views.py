@@ -77,6 +77,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
             selectors.MATCHES_FIRST_BELOW if matches_first else selectors.NIK_EXACT_BELOW if nik_prefix else 0
         ),
         capped_window=name_window,
+        sorts_over_cap=selectors.SORTS_OVER_CAP if selectors.searches_name(q) else None,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 

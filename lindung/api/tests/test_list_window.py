@@ -54,22 +54,42 @@ def test_more_matches_than_the_cap_reach_cap_rows_and_say_so(world, lestari, who
     client = api_client(world[who])
     answers = all_pages(client, {"q": "lestari", "ordering": ordering})
     assert len(answers) == 2  # 11 rows in pages of 10; page 3 is "not found"
+    # Another ordering is refused (the answer says so): the pages are by name.
     by_name = ordering.lstrip("-") == "full_name"
-    assert all((a["count"], a["count_is"], a["window"]) == (CAP, "more_than", by_name) for a in answers)
+    assert all((a["count"], a["count_is"], a["window"]) == (CAP, "more_than", True) for a in answers)
+    assert all(a.get("ordering_refused") == (None if by_name else ordering) for a in answers)
     ids = [row["id"] for a in answers for row in a["results"]]
     visible = selectors.participants_visible_to(world[who])
-    if by_name:
-        # The window: the first CAP names beginning with the term, in name order.
-        order = ("name_key", "birth_date", "id")
-        if ordering.startswith("-"):
-            order = tuple(f"-{field}" for field in order)
-        want = visible.filter(name_key__startswith="lestari").order_by(*order)
-    else:
-        # Other orders walk their index: the plain query's first CAP rows.
-        want = visible.filter(name_key__contains="lestari").order_by(
-            ordering, ordering.replace("registration_date", "id")
-        )
+    # The window: the first CAP names beginning with the term, in name order.
+    order = ("name_key", "birth_date", "id")
+    if ordering.startswith("-") and by_name:
+        order = tuple(f"-{field}" for field in order)
+    want = visible.filter(name_key__startswith="lestari").order_by(*order)
     assert ids == list(want.values_list("pk", flat=True)[:CAP])
+
+
+@pytest.mark.parametrize("ordering", ["registration_date", "-nik", "status", "-updated_at"])
+@pytest.mark.parametrize("who", ["a", "b"])
+def test_over_the_cap_another_ordering_is_refused_within_the_callers_scope(world, lestari, monkeypatch, who, ordering):
+    # "dewi" (9 matches: 6 of a's, 3 of b's; one begins with it, so no window): a cap of
+    # 5 makes a's search over it, b's within it. Over it, the plain query by name; within it, the
+    # asked ordering. Never another coordinator's rows.
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "MATCHES_FIRST_BELOW", 5)
+    client = api_client(world[who])
+    response = client.get(LIST, {"q": "dewi", "ordering": ordering, "page_size": 50})
+    assert response.status_code == 200
+    answer = response.json()
+    mine = Participant.objects.filter(coordinator=world[who], name_key__contains="dewi")
+    ids = [row["id"] for row in answer["results"]]
+    assert set(ids) <= set(mine.values_list("pk", flat=True))
+    if mine.count() > 5:
+        assert answer["count_is"] == "more_than" and answer["ordering_refused"] == ordering
+        assert ids == list(mine.order_by("full_name", "id").values_list("pk", flat=True)[:5])
+    else:
+        assert answer["count_is"] == "exact" and "ordering_refused" not in answer
+        order = (ordering, "-id" if ordering.startswith("-") else "id")
+        assert ids == list(mine.order_by(*order).values_list("pk", flat=True))
 
 
 def test_fewer_matches_than_the_cap_are_exact_and_in_order(world, lestari, monkeypatch):

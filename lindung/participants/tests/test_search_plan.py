@@ -220,10 +220,18 @@ def test_more_matches_than_the_cap_sorted_by_name_are_paged_within_a_window_that
     visible = selectors.participants_visible_to(user)
     matching = visible.filter(name_key__contains=term)
     beginning = matching.filter(name_key__startswith=term)
-    for sort, order in SORTS.items():
-        pages, response = window_pages(client, term, sort)
+    for asked in SORTS:
+        pages, response = window_pages(client, term, asked)
         table = response.context["table"]
         html = response.content.decode()
+        # More matches than the cap are sorted by name only: another sort falls back to
+        # the name order, and the page says so.
+        refused = asked.lstrip("-") != "name" and matching.count() > CAP
+        assert (table.sort_refused is not None) == refused, asked
+        assert ('id="search-sort-notice"' in html) == refused, asked
+        sort = "name" if refused else asked
+        order = SORTS[sort]
+        assert table.sort == sort
         if sort.lstrip("-") == "name" and beginning.count() > CAP:
             # Sorted by name: the window of names beginning with the term, in name order
             # across the pages, each row once; the page asked past it says so.
@@ -242,6 +250,54 @@ def test_more_matches_than_the_cap_sorted_by_name_are_paged_within_a_window_that
         assert table.window == 0 and "search-window-notice" not in html
         assert pages[0] == expected(user, term, order, 0, 10), sort
         assert (f"of more than {CAP}" in html) == (matching.count() > CAP)
+
+
+@pytest.mark.parametrize("who", ["admin", "a", "b"])
+@pytest.mark.parametrize("sort", ["village", "-village", "group", "registered", "-status"])
+def test_more_matches_than_the_cap_are_sorted_by_name_only_and_the_page_says_so(client, world, capped, who, sort):
+    # "rahayu": 12 / 9 / 3 matches (admin / a / b), fewer than CAP begin with it: over
+    # the cap the rows are the plain name-sorted query's; within it, the asked sort's.
+    user = world[who]
+    client.force_login(user)
+    response = client.get(reverse("participants:list"), {"q": "rahayu", "sort": sort, "per_page": 10})
+    table = response.context["table"]
+    html = response.content.decode()
+    matching = selectors.participants_visible_to(user).filter(name_key__contains="rahayu")
+    got = [row.pk for row in table.page.object_list]
+    assert set(got) <= set(matching.values_list("pk", flat=True))
+    if matching.count() > CAP:
+        assert table.sort == "name" and table.sort_refused is not None
+        assert table.sort_refused.key == sort.lstrip("-")
+        assert got == expected(user, "rahayu", ("full_name", "id"), 0, 10)
+        assert f"More than {CAP} participants match this search, too many to sort by" in html
+    else:
+        field = {"village": "village__name", "group": "community_group__name"}.get(sort.lstrip("-"), "")
+        field = field or {"registered": "registration_date", "status": "status"}[sort.lstrip("-")]
+        desc = "-" if sort.startswith("-") else ""
+        assert table.sort == sort and table.sort_refused is None
+        assert got == expected(user, "rahayu", (desc + field, desc + "id"), 0, 10)
+        assert "search-sort-notice" not in html
+
+
+def test_a_coordinator_filter_over_the_cap_sorts_only_their_rows_by_name(client, world, capped):
+    # Coordinator b searching "lestari" (12 matches, over the cap) sorted by village sees
+    # their own rows by name, never coordinator a's.
+    client.force_login(world["b"])
+    response = client.get(reverse("participants:list"), {"q": "lestari", "sort": "village", "per_page": 50})
+    table = response.context["table"]
+    mine = set(Participant.objects.filter(coordinator=world["b"]).values_list("pk", flat=True))
+    assert table.sort_refused is not None and table.sort == "name"
+    assert {row.pk for row in table.page.object_list} <= mine
+
+
+def test_the_sort_notice_is_in_indonesian_by_default(client, world, capped):
+    client.force_login(world["admin"])
+    client.cookies["django_language"] = "id"
+    response = client.get(reverse("participants:list"), {"q": "lestari", "sort": "village"})
+    html = response.content.decode()
+    assert f"Lebih dari {CAP} peserta cocok dengan pencarian ini, terlalu banyak untuk" in html
+    assert "diurutkan menurut Desa/kelurahan: peserta diurutkan menurut nama" in html
+    assert "too many to sort" not in html
 
 
 def test_the_window_notice_is_in_indonesian_by_default(client, world, capped):
