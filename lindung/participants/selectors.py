@@ -198,19 +198,14 @@ def searches_nik_prefix(text: str) -> bool:
     return digits.isdigit() and 4 <= len(digits) < 16 and not (digits.startswith("08") and len(digits) >= 10)
 
 
-# A name search with more than COUNT_CAP matches is sorted by name only (the list's
+# A search with more matches than it counts is sorted by name only (the list's
 # keys; the API's ``full_name``): by name the page is read from the name index
 # (``participants_name_window`` or the walk), where any other order sorts every match
 # after reading its row: 92,760 rows on 83,164 pages for "joko" at 10,000,000
-# participants, 1.1-5 s by village, group or coordinator. The page says so and asks
+# participants, 1.1-5 s by village, group or coordinator; a NIK prefix of one to three
+# digits (a province: ~300,000 holders) 126-217 ms by village. The page says so and asks
 # for a narrower search, whose matches (at most COUNT_CAP) are sorted in any order.
 SORTS_OVER_CAP = frozenset({"name"})
-
-
-def searches_name(text: str) -> bool:
-    """Whether ``participants_search`` looks ``text`` up as a name fragment (no digits
-    only: not a NIK, KPJ or phone)."""
-    return not clean_nik(text.strip()[:100]).isdigit()
 
 
 def searches_by_trigram(text: str) -> bool:

@@ -77,7 +77,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
             selectors.MATCHES_FIRST_BELOW if matches_first else selectors.NIK_EXACT_BELOW if nik_prefix else 0
         ),
         capped_window=name_window,
-        sorts_over_cap=selectors.SORTS_OVER_CAP if selectors.searches_name(q) else None,
+        # Over the cap (a common name, or a short NIK prefix: a province's code holds
+        # hundreds of thousands at 10M) only the name order is read from an index.
+        sorts_over_cap=selectors.SORTS_OVER_CAP,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 

@@ -279,6 +279,26 @@ def test_more_matches_than_the_cap_are_sorted_by_name_only_and_the_page_says_so(
         assert "search-sort-notice" not in html
 
 
+@pytest.mark.parametrize("who", ["admin", "a", "b"])
+@pytest.mark.parametrize("term", ["14", "1403"])
+def test_a_nik_prefix_over_the_cap_is_sorted_by_name_only(client, world, capped, monkeypatch, who, term):
+    # Every NIK here begins with 140301 (a province's code at 10M holds ~300,000): over
+    # the cap the rows are the plain name-sorted query's, only the user's own, and the
+    # page says why it did not sort by village.
+    monkeypatch.setattr(selectors, "NIK_EXACT_BELOW", CAP)
+    user = world[who]
+    client.force_login(user)
+    response = client.get(reverse("participants:list"), {"q": term, "sort": "-village", "per_page": 10})
+    table = response.context["table"]
+    mine = selectors.participants_visible_to(user).filter(nik__startswith=term)
+    assert mine.count() > CAP
+    assert table.sort == "name" and table.sort_refused is not None and table.sort_refused.key == "village"
+    assert [row.pk for row in table.page.object_list] == list(
+        mine.order_by("full_name", "id").values_list("pk", flat=True)[:10]
+    )
+    assert "more of the name or of the NIK" in response.content.decode()
+
+
 def test_a_coordinator_filter_over_the_cap_sorts_only_their_rows_by_name(client, world, capped):
     # Coordinator b searching "lestari" (12 matches, over the cap) sorted by village sees
     # their own rows by name, never coordinator a's.
