@@ -307,17 +307,17 @@ HEADER = (
 )
 
 
-def write_section(path: str, section: str, start: str = START, end: str = END) -> None:
+def write_section(path: str, section: str) -> None:
     """Replace only our marked section; other benchmarks own the rest of the file."""
-    block = f"{start}\n{section}{end}\n"
+    block = f"{START}\n{section}{END}\n"
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except FileNotFoundError:
         text = HEADER
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        text = head + block + rest.split(end, 1)[1].lstrip("\n")
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + block + rest.split(END, 1)[1].lstrip("\n")
     else:
         text = text.rstrip("\n") + "\n\n" + block
     with open(path, "w", encoding="utf-8") as handle:

@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .django_setup import setup
-from .pages import BUDGET_MS, Result, Scenario, clients, measure, pick_subjects, write_section
+from .pages import BUDGET_MS, Result, Scenario, clients, measure, pick_subjects
+from .sections import write_section
 
 SOURCE = "bench-timeline"
 FULL_TIMELINE = 120
-START, END = "<!-- bench:timeline:start -->", "<!-- bench:timeline:end -->"
 
 # One INSERT ... SELECT: the n-th message of each chosen participant, a month apart
 # per five stages, most delivered and read, some failed or skipped, as a year of
@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_write:
             section = render(results, machine_line(subjects), args, outbox_rows)
             path = str(settings.BASE_DIR / "BENCHMARKS.md")
-            write_section(path, section, START, END)
+            write_section(path, "timeline", section)
             print(f"wrote {path}")
     finally:
         if not args.keep:
