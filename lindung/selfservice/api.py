@@ -24,11 +24,11 @@ from rest_framework.views import APIView
 from lindung.cards.pdf import card_context, render_card_pdf
 from lindung.core import access
 from lindung.core.permissions import Door
+from lindung.core.ratelimit import client_address
 
 from . import corrections, selectors, signin
 from .models import CorrectableField, ParticipantSession, SessionKind
 from .principal import ParticipantUser
-from .throttle import client_address
 
 KEYWORD = "Bearer"
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lindung.core.form_errors import show_service_errors
 from lindung.core.permissions import public
+from lindung.core.ratelimit import client_address
 from lindung.participants.models import Sex
 from lindung.participants.nik import clean_nik, validate_nik
 
@@ -25,7 +26,6 @@ from . import registration, signin
 from .doors import COOKIE_NAME, COOKIE_PATH, participant_of, set_session_cookie
 from .forms import CodeForm, RegistrationForm, SignInForm, village_label, village_matches
 from .models import SessionKind
-from .throttle import client_address
 
 PENDING_KEY = "selfservice_pending_sign_in"
 

@@ -1,5 +1,5 @@
-"""Counting tries in a window, in the shared cache (as cards/ratelimit.py does), so the
-limits hold across web workers. Keys never hold a NIK in clear: a keyed hash."""
+"""Self-service's tries and lockouts, counted over sliding windows in the shared cache
+(lindung/core/ratelimit.py). Keys never hold a NIK in clear: a keyed hash."""
 
 import hashlib
 import hmac
@@ -7,38 +7,22 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted
-    # proxy rewrites it (a deployment decision, docs/deployment.md).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from lindung.core import ratelimit
 
 
 def nik_key(nik: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"nik:{nik}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _bucket(name: str, window: int) -> str:
-    return f"selfservice:{name}:{int(time.time() // window)}"
-
-
 def count(name: str, window: int) -> int:
-    """How many tries were counted under ``name`` in the current window."""
-    return int(cache.get(_bucket(name, window), 0))
+    """How many tries were counted under ``name`` in the last ``window`` seconds."""
+    return ratelimit.count(f"selfservice:{name}", window)
 
 
 def hit(name: str, window: int) -> int:
-    """Count one more try under ``name`` in its fixed window; the new count."""
-    key = _bucket(name, window)
-    # add() is a no-op when the key exists, so concurrent first hits do not reset it.
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window * 2)
-        return 1
+    """Count one more try under ``name``; the tries in the last ``window`` seconds."""
+    return ratelimit.hit(f"selfservice:{name}", window)
 
 
 def lock(name: str, seconds: int) -> None:
