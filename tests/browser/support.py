@@ -1,11 +1,14 @@
 """Helpers shared by the browser tests: Chromium settings, page problem tracking, sign-in, screenshots."""
 
+import faulthandler
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize
+from playwright.sync_api import APIResponse, Browser, ConsoleMessage, Page, ViewportSize
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lindung.core.tests.factories import DEFAULT_PASSWORD
 
@@ -21,6 +24,20 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
+# A PDF is rendered in the request; a cold font cache on a fresh machine has taken
+# several seconds on its own. The test checks the document, not the clock.
+DOCUMENT_TIMEOUT_MS = 60_000
+
+
+def fetch_document(page: Page, url: str) -> APIResponse:
+    """GET a generated document with the page's session. If the live server has not
+    answered in a minute, every thread's stack (the live server's included: it runs in
+    this process) is printed before the test fails, so a hang shows where it is."""
+    try:
+        return page.request.get(url, timeout=DOCUMENT_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        raise
 
 
 class PageProblems:

@@ -22,7 +22,7 @@ from lindung.core.tests.factories import UserFactory
 from lindung.participants.tests.factories import ParticipantFactory
 
 from .page_checks import axe_violations, sideways_scroll
-from .support import PHONE, open_page, shoot, sign_in
+from .support import PHONE, fetch_document, open_page, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -227,7 +227,7 @@ def test_a_claim_from_the_counter_to_the_archive(
         voucher = finance_page.locator(f"main a[href$='/claims/{claim.pk}/voucher.pdf']")
         expect(voucher).to_be_visible()
         check(finance_page, "counter-04-voucher")
-        pdf = finance_page.request.get(voucher.get_attribute("href") or "")
+        pdf = fetch_document(finance_page, voucher.get_attribute("href") or "")
         assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
         assert pdf.body().startswith(b"%PDF")
 

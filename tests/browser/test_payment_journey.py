@@ -15,7 +15,7 @@ from lindung.billing.selectors import prepay_options
 from lindung.billing.tests.factories import cash_method, informal_participant
 from lindung.contributions.calculator import add_months, month_start
 
-from .support import shoot, sign_in
+from .support import fetch_document, shoot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,6 @@ def test_coordinator_records_a_cash_payment_and_downloads_the_receipt(page: Page
     download = download_info.value
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
-    response = page.request.get(f"/billing/payments/{payment.pk}/receipt/")
+    response = fetch_document(page, f"/billing/payments/{payment.pk}/receipt/")
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "private, no-store"
