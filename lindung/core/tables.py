@@ -58,6 +58,9 @@ class Table:
     # The column a search with more matches than counted asked to sort by, which only a
     # narrower search offers (``sorts_over_cap``): the rows are in the default order.
     sort_refused: Column | None = None
+    # A search with more matches than counted is paged through its first ``depth`` rows
+    # only (``depth_over_cap``); 0 when every page the count offers can be opened.
+    depth: int = 0
 
     def querystring(self, **changes: object) -> str:
         """The current query string with ``changes`` applied (None removes a key)."""
@@ -118,6 +121,7 @@ def build_table(
     matches_first_below: int = 0,
     capped_window: "Callable[[str, int, int], tuple[list[Any], int] | None] | None" = None,
     sorts_over_cap: Collection[str] | None = None,
+    depth_over_cap: int = 0,
 ) -> Table:
     """Apply search, sort and pagination to an already-scoped, already-filtered queryset.
 
@@ -147,6 +151,12 @@ def build_table(
     may be sorted by (None: any). Another falls back to ``default_sort`` and the table
     names the refused column (``sort_refused``): sorting every match of a common name
     by a joined column reads each match's row (2.7-5 s at 10,000,000 rows, BENCHMARKS.md).
+
+    ``depth_over_cap``: how many rows of a search with more matches than ``count`` counts
+    can be paged through (0: all the count offers). A deep page of such a search walks
+    the sort index past every earlier match: page 400 of a common surname read 10,000
+    matches out of millions of rows (255 ms at 10,000,000, BENCHMARKS.md). A page asked
+    past the depth shows the last one and the table says so (``asked_past_last_page``).
     """
     q = (request.GET.get("q") or "").strip()[:100]
     if q and search is not None:
@@ -168,8 +178,11 @@ def build_table(
     )
     per_page = parse_per_page(request.GET.get("per_page"))
     paginator = Paginator(queryset, per_page)
+    depth = 0
     if row_count is not None:
         paginator.count = row_count.value
+        if over_cap and 0 < depth_over_cap < row_count.value:
+            depth = paginator.count = depth_over_cap
     asked_past_last_page = None
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -195,6 +208,9 @@ def build_table(
             ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
+    if depth and window:
+        # The window's notice names how many rows can be seen: the shallower of the two.
+        window, depth = min(window, depth), 0
     return Table(
         request=request,
         columns=columns,
@@ -207,6 +223,7 @@ def build_table(
         window=window,
         asked_past_last_page=asked_past_last_page,
         sort_refused=sort_refused,
+        depth=depth,
     )
 
 

@@ -80,6 +80,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         # Over the cap (a common name, or a short NIK prefix: a province's code holds
         # hundreds of thousands at 10M) only the name order is read from an index.
         sorts_over_cap=selectors.SORTS_OVER_CAP,
+        depth_over_cap=selectors.PAGED_OVER_CAP,
     )
     return render(request, "participants/list.html", {"table": table, "filter_form": filter_form})
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from lindung.cards import pdf as card_pdf_module
 from lindung.cards import services
-from lindung.core import ratelimit
 from lindung.cards.models import MembershipCard
 from lindung.cards.ratelimit import VERIFY_LIMIT
+from lindung.core import ratelimit
 from lindung.core.tests.factories import AdminFactory, CoordinatorFactory
 from lindung.participants.tests.factories import ParticipantFactory
 

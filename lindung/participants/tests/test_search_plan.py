@@ -495,3 +495,27 @@ def test_a_nik_prefix_with_more_holders_than_its_cap_is_counted_from_the_nik_ind
     client.force_login(world["b"])
     response = client.get(reverse("participants:list"), {"q": "140301", "per_page": 10, "sort": "-nik"})
     assert response.context["table"].page.object_list[0].pk == kpj_holders.pk
+
+
+def test_a_search_over_the_cap_is_paged_through_its_first_rows_only(client, world, capped, monkeypatch):
+    # "rahayu": 12 matches for the admin, more than CAP, fewer than CAP begin with it (no
+    # window). The first 10 can be paged through; page 2 shows page 1 again and says why.
+    client.force_login(world["admin"])
+    url = reverse("participants:list")
+    whole = client.get(url, {"q": "rahayu", "per_page": 10, "page": 2}).context["table"]
+    assert whole.depth == 0 and whole.page.number == 2 and len(whole.page.object_list) == 1  # CAP: 11 rows
+    monkeypatch.setattr(selectors, "PAGED_OVER_CAP", 10)
+    response = client.get(url, {"q": "rahayu", "per_page": 10, "page": 2})
+    table = response.context["table"]
+    html = response.content.decode()
+    assert table.depth == 10 and table.page.number == 1 and table.asked_past_last_page == 2
+    assert [row.pk for row in table.page.object_list] == expected(world["admin"], "rahayu", ("full_name", "id"), 0, 10)
+    assert 'id="search-depth-notice"' in html and "Only the first 10 of them can be paged through" in html
+    assert "Page 2 is past the first 10 participants" in html
+    assert f"of more than {CAP}" in html and 'rel="next"' not in html
+    # A name with a window: the window's notice names the shallower of the two.
+    lestari = client.get(url, {"q": "lestari", "per_page": 10}).context["table"]
+    assert lestari.window == 10 and lestari.depth == 0
+    # A coordinator's search within the cap is paged as before.
+    client.force_login(world["b"])
+    assert client.get(url, {"q": "rahayu", "per_page": 10}).context["table"].depth == 0
