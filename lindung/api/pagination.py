@@ -48,12 +48,14 @@ class CountedPagination(StandardPagination):
     row_count: RowCount
     window: int
     ordering_refused: str | None = None
+    depth: int = 0
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         page = super().paginate_queryset(queryset, request, view)
         self.row_count = RowCount(self.page.paginator.count if self.page is not None else 0)
         self.window = 0
         self.ordering_refused = None
+        self.depth = 0
         return page
 
     def paginate_counted(
@@ -64,12 +66,16 @@ class CountedPagination(StandardPagination):
         row_count: RowCount,
         page_ids: Callable[[int, int], tuple[list[Any] | None, int]],
         ordering_refused: str | None = None,
+        depth: int = 0,
     ) -> list[Any]:
+        """``depth``: how many rows of more matches than counted can be paged through
+        (core/tables.py ``build_table``'s ``depth_over_cap``); a page past them is not found."""
         self.row_count = row_count
         self.window = 0
         self.ordering_refused = ordering_refused
+        self.depth = depth if row_count.at_least and 0 < depth < row_count.value else 0
         paginator = self.django_paginator_class(queryset, self.get_page_size(request) or self.page_size)
-        paginator.count = row_count.value
+        paginator.count = self.depth or row_count.value
         try:
             self.page = paginator.page(self.get_page_number(request, paginator))
         except InvalidPage as exc:
@@ -83,6 +89,9 @@ class CountedPagination(StandardPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
+        response.data["count"] = self.row_count.value  # the paginator's count may be the depth
+        if self.depth:
+            response.data["pages_reach"] = self.depth
         if self.row_count.at_least:
             response.data["count_is"] = "more_than"
         else:
@@ -100,7 +109,13 @@ class CountedPagination(StandardPagination):
             "enum": ["exact", "about", "more_than"],
             "description": "How `count` was taken: `exact`; `about`, the database's estimate; or "
             "`more_than`, a lower bound, when more rows match than are counted (10,000): the pages then "
-            "reach only `count` rows.",
+            "reach only `count` rows, or `pages_reach` when present.",
+        }
+        answer["properties"]["pages_reach"] = {
+            "type": "integer",
+            "description": "Present when a search has more matches than are counted (`count_is` `more_than`): "
+            "how many of them the pages reach (2,500); a page past them is not found. Each deeper page "
+            "walks past every earlier match. Narrow the search to reach the others.",
         }
         answer["properties"]["window"] = {
             "type": "boolean",

@@ -127,6 +127,7 @@ class ParticipantViewSet(viewsets.GenericViewSet):
             request,
             row_count=row_count,
             ordering_refused=filters["ordering"] if refused else None,
+            depth=selectors.PAGED_OVER_CAP,
             page_ids=lambda offset, limit: search_page_ids(
                 queryset,
                 row_count=row_count,

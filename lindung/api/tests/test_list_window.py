@@ -120,3 +120,16 @@ def test_the_schema_documents_count_is_and_window(world):
     assert schema["components"]["schemas"][enum]["enum"] == ["exact", "about", "more_than"]
     assert "lower bound" in properties["count_is"]["description"]
     assert properties["window"]["type"] == "boolean"
+
+
+def test_more_matches_than_the_cap_are_paged_through_their_first_rows_only(world, lestari, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGED_OVER_CAP", 10)
+    client = api_client(world["admin"])
+    answers = all_pages(client, {"q": "lestari"})
+    assert len(answers) == 1  # page 2 would start past the 10 rows reached: not found
+    assert (answers[0]["count"], answers[0]["count_is"], answers[0]["pages_reach"]) == (CAP, "more_than", 10)
+    assert len(answers[0]["results"]) == 10 and answers[0]["next"] is None
+    # Within the cap there is nothing to say.
+    monkeypatch.setattr(selectors, "COUNT_CAP", 100)
+    within = api_client(world["b"]).get(LIST, {"q": "lestari", "page_size": 10}).json()
+    assert within["count_is"] == "exact" and "pages_reach" not in within
