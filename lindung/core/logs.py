@@ -37,6 +37,19 @@ _HEX_TOKEN = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{40}(?![0-9a-fA-F])")
 _ID_PERSONAL = re.compile(r"(?<![0-9A-Za-z])(?:\d{16}|(?:\+?62|0)8\d{7,13})(?![0-9A-Za-z])")
 
 
+# Cheap tests for whether a text may hold any of the above: most lines (paths, view
+# names, statuses) hold none, and the patterns are slow to find nothing (_KEY_VALUE
+# ~100-200 us on a plain 40-character path: its leading [\w-]* is retried at every
+# position), run several times per request line. Looser than the patterns; they decide.
+_NAME_HINTS = ("pass", "pwd", "secret", "token", "key", "session", "authoriz", "cookie", "bearer", "basic")
+_FEWEST_DIGITS = 9  # a phone number has 9 to 15 digits, a NIK 16
+
+
+def _may_name_a_secret(text: str) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in _NAME_HINTS)
+
+
 def _phone(match: re.Match[str]) -> str:
     digits = sum(ch.isdigit() for ch in match.group(0))
     return "[PHONE]" if 9 <= digits <= 15 else match.group(0)
@@ -46,9 +59,12 @@ def scrub(text: str) -> str:
     """The text without NIKs, phone numbers, passwords or tokens."""
     if not text:
         return text
-    text = _KEY_VALUE.sub(lambda m: f"{m.group('key')}[REDACTED]", text)
-    text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} [REDACTED]", text)
+    if _may_name_a_secret(text):
+        text = _KEY_VALUE.sub(lambda m: f"{m.group('key')}[REDACTED]", text)
+        text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} [REDACTED]", text)
     text = _HEX_TOKEN.sub("[TOKEN]", text)
+    if sum(map(str.isdigit, text)) < _FEWEST_DIGITS:
+        return text
     text = _NIK.sub("[NIK]", text)
     return _PHONE.sub(_phone, text)
 
