@@ -20,6 +20,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core import signals
+from django.db import InterfaceError, OperationalError, connection
 from django.urls import reverse
 
 from lindung.core.logs import request_id_var
@@ -51,13 +52,10 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
     database = DatabaseTime()
     status = 500  # Meta retries a 500
     signals.request_started.send(sender=__name__, environ=environ)
+    body = _ReadOnce(environ["wsgi.input"].read)
     try:
         with database.measuring():
-            status = webhook_post(
-                environ.get("CONTENT_LENGTH"),
-                environ["wsgi.input"].read,
-                environ.get("HTTP_X_HUB_SIGNATURE_256"),
-            )
+            status = _post_retrying_once(environ, body)
     except Exception:
         logger.exception("WhatsApp webhook failed")
     finally:
@@ -91,3 +89,32 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
         ],
     )
     return [body]
+
+
+class _ReadOnce:
+    """The request body, read from the socket once and handed out again on a retry."""
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._body: bytes | None = None
+
+    def read(self, size: int) -> bytes:
+        if self._body is None:
+            self._body = self._read(size)
+        return self._body
+
+
+def _post_retrying_once(environ: dict[str, Any], body: _ReadOnce) -> int:
+    """``webhook_post`` without the health check Django runs on a kept connection before
+    a request's first query (CONN_HEALTH_CHECKS: a SELECT 1, a second round trip per
+    callback beside its one INSERT). A connection found broken by the INSERT itself (the
+    database restarted) is closed and the callback stored once more on a new one: the
+    INSERT ignores what is already stored, so nothing is doubled."""
+    if connection.connection is not None:
+        connection.health_check_done = True
+    try:
+        return webhook_post(environ.get("CONTENT_LENGTH"), body.read, environ.get("HTTP_X_HUB_SIGNATURE_256"))
+    except (OperationalError, InterfaceError):
+        logger.warning("WhatsApp webhook: the kept database connection was broken; storing on a new one")
+        connection.close()
+        return webhook_post(environ.get("CONTENT_LENGTH"), body.read, environ.get("HTTP_X_HUB_SIGNATURE_256"))

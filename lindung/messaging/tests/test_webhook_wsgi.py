@@ -128,3 +128,43 @@ def test_the_production_wsgi_application_puts_the_lean_path_in_front_of_django(s
     assert wsgi_call(wsgi.application, URL, payload, **signed(payload)).content == b"ok"
     assert WebhookEvent.objects.filter(provider_message_id="wamid.wired").exists()
     assert wsgi.django_application is not wsgi.application
+
+
+def test_a_callback_costs_no_health_check_round_trip(secret, monkeypatch):
+    # Django pings a kept connection (SELECT 1) before a request's first query; the
+    # lean path's one INSERT finds a broken connection by itself (next test).
+    from django.db import connection
+
+    app = with_webhook_path(Django())
+    pings = []
+    connection.ensure_connection()
+    assert connection.health_check_enabled  # base settings: CONN_HEALTH_CHECKS
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or True)
+    for mid in ("wamid.p1", "wamid.p2"):
+        payload = statuses(mid)
+        connection.health_check_done = False  # as request_started leaves a kept connection
+        assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
+    assert pings == [] and WebhookEvent.objects.count() == 2
+
+
+def test_a_broken_kept_connection_is_replaced_and_the_callback_stored_once(secret, monkeypatch):
+    from django.db import OperationalError, connection
+
+    from lindung.messaging import webhook_wsgi
+
+    real_post, calls, closed = webhook_wsgi.webhook_post, [], []
+
+    def post_once_broken(length, read, signature):
+        calls.append(1)
+        if len(calls) == 1:
+            read(int(length))  # the body is read from the socket before the database fails
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_post(length, read, signature)
+
+    monkeypatch.setattr(webhook_wsgi, "webhook_post", post_once_broken)
+    monkeypatch.setattr(connection, "close", lambda: closed.append(1))  # the test's own transaction stays
+    app = with_webhook_path(Django())
+    payload = statuses("wamid.r1", "wamid.r2")
+    assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
+    assert len(calls) == 2 and closed == [1]
+    assert sorted(WebhookEvent.objects.values_list("provider_message_id", flat=True)) == ["wamid.r1", "wamid.r2"]
