@@ -52,10 +52,10 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
     database = DatabaseTime()
     status = 500  # Meta retries a 500
     signals.request_started.send(sender=__name__, environ=environ)
-    body = _ReadOnce(environ["wsgi.input"].read)
+    received = _ReadOnce(environ["wsgi.input"].read)
     try:
         with database.measuring():
-            status = _post_retrying_once(environ, body)
+            status = _post_retrying_once(environ, received)
     except Exception:
         logger.exception("WhatsApp webhook failed")
     finally:
@@ -111,7 +111,7 @@ def _post_retrying_once(environ: dict[str, Any], body: _ReadOnce) -> int:
     database restarted) is closed and the callback stored once more on a new one: the
     INSERT ignores what is already stored, so nothing is doubled."""
     if connection.connection is not None:
-        connection.health_check_done = True
+        connection.health_check_done = True  # type: ignore[attr-defined]  # set by connect() when health checks are on
     try:
         return webhook_post(environ.get("CONTENT_LENGTH"), body.read, environ.get("HTTP_X_HUB_SIGNATURE_256"))
     except (OperationalError, InterfaceError):
