@@ -67,9 +67,12 @@ class CountedPagination(StandardPagination):
         page_ids: Callable[[int, int], tuple[list[Any] | None, int]],
         ordering_refused: str | None = None,
         depth: int = 0,
+        rows_from: QuerySet[Any] | None = None,
     ) -> list[Any]:
         """``depth``: how many rows of more matches than counted can be paged through
-        (core/tables.py ``build_table``'s ``depth_over_cap``); a page past them is not found."""
+        (core/tables.py ``build_table``'s ``depth_over_cap``); a page past them is not found.
+        ``rows_from``: the list before its search, to load the page's rows by id from (as
+        ``build_table`` does: the search's condition beside the ids misleads the planner)."""
         self.row_count = row_count
         self.window = 0
         self.ordering_refused = ordering_refused
@@ -84,7 +87,8 @@ class CountedPagination(StandardPagination):
         ids, self.window = page_ids((self.page.number - 1) * paginator.per_page, paginator.per_page)
         if ids is None:
             return list(self.page)
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        source = queryset if rows_from is None else rows_from
+        rows = {row.pk: row for row in source.order_by().filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
     def get_paginated_response(self, data: Any) -> Response:

@@ -128,6 +128,7 @@ class ParticipantViewSet(viewsets.GenericViewSet):
             row_count=row_count,
             ordering_refused=filters["ordering"] if refused else None,
             depth=selectors.PAGED_OVER_CAP,
+            rows_from=selectors.participant_list_rows(scoped),
             page_ids=lambda offset, limit: search_page_ids(
                 queryset,
                 row_count=row_count,

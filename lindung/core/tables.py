@@ -159,6 +159,11 @@ def build_table(
     past the depth shows the last one and the table says so (``asked_past_last_page``).
     """
     q = (request.GET.get("q") or "").strip()[:100]
+    # The page's rows are loaded by id from the list before the search: the ids came from
+    # the search already, and repeated beside them its condition misled the planner (a
+    # NIK prefix estimated at 1 holder of 33,000: it scanned them all to find 25 ids,
+    # 170 ms at 10,000,000 participants, where the primary key takes under 1 ms).
+    unsearched = queryset
     if q and search is not None:
         queryset = search(queryset, q)
     sortable = {c.key: c.sort for c in columns if c.sort}
@@ -206,7 +211,7 @@ def build_table(
             )
         if ids is None:
             ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+        rows = {row.pk: row for row in unsearched.order_by().filter(pk__in=ids)}
         page.object_list = [rows[pk] for pk in ids if pk in rows]
     if depth and window:
         # The window's notice names how many rows can be seen: the shallower of the two.

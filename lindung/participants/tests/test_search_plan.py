@@ -519,3 +519,17 @@ def test_a_search_over_the_cap_is_paged_through_its_first_rows_only(client, worl
     # A coordinator's search within the cap is paged as before.
     client.force_login(world["b"])
     assert client.get(url, {"q": "rahayu", "per_page": 10}).context["table"].depth == 0
+
+
+@pytest.mark.parametrize("who", ["admin", "b"])
+@pytest.mark.parametrize("term", ["1403", "lestari", "rahayu"])
+def test_the_page_rows_are_loaded_by_id_without_the_search_condition(client, world, capped, who, term):
+    # Repeated beside the ids, a NIK prefix's LIKE made PostgreSQL scan every holder of
+    # the prefix to find the page's 25 (estimated 1 of 33,000 at 10,000,000): 170 ms.
+    client.force_login(world[who])
+    got, sqls = page_of(client, {"q": term, "per_page": 10})
+    loads = [sql for sql in sqls if 'INNER JOIN "regions_region"' in sql and '"participants_participant"."id" IN' in sql]
+    assert got and len(loads) == 1
+    assert "LIKE" not in loads[0] and "name_key" not in loads[0].split("WHERE", 1)[1]
+    if who == "b":  # the scope stays on the load
+        assert '"coordinator_id" =' in loads[0].split("WHERE", 1)[1]
