@@ -52,13 +52,17 @@ class Standing:
 
 def participant_standing(participant: Participant, on: datetime.date | None = None) -> Standing:
     on = on or timezone.localdate()
-    open_bills = Bill.objects.filter(participant=participant, settled_on__isnull=True)
-    late = open_bills.filter(due_date__lt=on)
-    totals = open_bills.aggregate(n=Count("id"), owed=Coalesce(Sum(F("amount") - F("paid_amount")), 0))
-    late_totals = late.aggregate(
-        n=Count("id"), owed=Coalesce(Sum(F("amount") - F("paid_amount")), 0), oldest=Min("month")
+    # The open and the late figures in one pass over the participant's open bills.
+    late = Q(due_date__lt=on)
+    outstanding = F("amount") - F("paid_amount")
+    totals = Bill.objects.filter(participant=participant, settled_on__isnull=True).aggregate(
+        n=Count("id"),
+        owed=Coalesce(Sum(outstanding), 0),
+        late_n=Count("id", filter=late),
+        late_owed=Coalesce(Sum(outstanding, filter=late), 0),
+        oldest=Min("month", filter=late),
     )
-    return Standing(totals["n"], late_totals["n"], totals["owed"], late_totals["owed"], late_totals["oldest"])
+    return Standing(totals["n"], totals["late_n"], totals["owed"], totals["late_owed"], totals["oldest"])
 
 
 # --- Payment pages: participant section, prepayment options, lists (CON-3, FR-08, FR-14) ---

@@ -6,8 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,10 +51,20 @@ def _check_actor(actor: User, participant: Participant) -> None:
 
 
 def _next_receipt_number(on: datetime.date) -> str:
-    sequence, _created = ReceiptSequence.objects.select_for_update().get_or_create(year=on.year)
-    ReceiptSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    sequence.refresh_from_db()
-    return f"KW-{on.year}-{sequence.last_number:06d}"
+    # One statement takes the next number: the upsert creates the year's row or bumps it,
+    # holding the row lock until the payment's transaction ends, so numbers run without
+    # gaps or repeats however many clerks record at once (PostgreSQL and SQLite 3.35+).
+    quote = connection.ops.quote_name
+    table = quote(ReceiptSequence._meta.db_table)
+    year, last = quote("year"), quote("last_number")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({year}, {last}) VALUES (%s, 1) "  # noqa: S608 - names from the model
+            f"ON CONFLICT ({year}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [on.year],
+        )
+        (number,) = cursor.fetchone()
+    return f"KW-{on.year}-{number:06d}"
 
 
 def _validate(actor: User, participant: Participant, data: PaymentInput) -> PaymentInput:

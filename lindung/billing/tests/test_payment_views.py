@@ -191,6 +191,20 @@ def test_the_same_form_posted_twice_records_once(owing, coord_a):
     assert Bill.objects.get(participant=owing, month=JAN).paid_amount == 16_800
 
 
+def test_recording_takes_one_statement_for_the_receipt_number_and_one_for_the_standing(
+    owing, coord_a, django_assert_max_num_queries
+):
+    client = login_client(coord_a)
+    url = reverse("billing:payment_create", args=[owing.pk])
+    data = form_data()
+    with django_assert_max_num_queries(38) as recorded:
+        assert client.post(url, data).status_code == 302
+    statements = [q["sql"] for q in recorded.captured_queries]
+    assert sum("billing_receiptsequence" in sql for sql in statements) == 1
+    assert sum('FROM "billing_bill"' in sql and "COUNT(" in sql for sql in statements) == 1
+    assert Payment.objects.get().receipt_number.endswith("-000001")
+
+
 def test_field_errors_are_shown_beside_their_fields(owing, coord_a):
     client = login_client(coord_a)
     url = reverse("billing:payment_create", args=[owing.pk])
