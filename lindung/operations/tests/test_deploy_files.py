@@ -1,9 +1,13 @@
 """The deployment files agree with the app (deploy/smoke/run_stack.sh runs them for real)."""
 
 import importlib.util
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from lindung.participants.imports.reading import MAX_UPLOAD_BYTES
@@ -89,3 +93,38 @@ def test_unavailable_page_is_self_contained_indonesian_first_then_english():
     for needle in ("<link", "<script", "src=", "url(", "http:", "https:", "@import"):
         assert needle not in page, needle
     assert "30 detik" in page and "30 seconds" in page  # the Retry-After nginx sends
+
+
+UNITS = sorted((DEPLOY / "systemd").iterdir())
+
+
+def test_systemd_units_have_no_unknown_or_misplaced_keys(tmp_path):
+    """systemd ignores a key it does not know with only a line in the journal, so a typo
+    (or a key in the wrong section) would silently drop a limit. ``systemd-analyze
+    verify`` reads the units as systemd would; the venv's commands are swapped for one
+    that exists, since it also checks that ExecStart can run."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        assert not os.environ.get("CI"), "CI must have systemd-analyze (Debian's systemd package)"
+        pytest.skip("systemd-analyze is not installed")
+    copies = []
+    for unit in UNITS:
+        copy = tmp_path / unit.name
+        copy.write_text(re.sub(r"/srv/lindung/venv/bin/\w+", "/bin/true", unit.read_text()))
+        copies.append(str(copy))
+    result = subprocess.run(  # noqa: S603 - our own files, no shell
+        [analyze, "verify", *copies], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    complaints = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 0 and not complaints, result.stderr
+
+
+def test_jobs_yield_the_cpu_to_page_views():
+    worker = (DEPLOY / "systemd" / "lindung-celery-worker.service").read_text()
+    assert re.search(r"^CPUWeight=(\d+)$", worker, re.M) and re.search(r"^Nice=(\d+)$", worker, re.M)
+    assert "CPUWeight" not in (DEPLOY / "systemd" / "lindung-gunicorn.service").read_text()
+    assert re.search(
+        r'^\s*nice -n \d+ "\$ROOT/\.venv/bin/celery" -A config worker',
+        (DEPLOY / "smoke" / "stack.sh").read_text(),
+        re.M,
+    )
