@@ -88,8 +88,7 @@ stack_start() {
     --pid "$RUN/gunicorn.pid" >"$RUN/gunicorn.log" 2>&1 &
   GUNICORN_PID=$!
   PIDS+=("$GUNICORN_PID")
-  # Niced as the systemd unit weighs it (CPUWeight, Nice): jobs yield to page views.
-  nice -n 10 "$ROOT/.venv/bin/celery" -A config worker --concurrency 1 --loglevel INFO --without-gossip --without-mingle \
+  "$ROOT/.venv/bin/celery" -A config worker --concurrency 1 --loglevel INFO --without-gossip --without-mingle \
     --hostname "${STACK_NAME}-$$@%h" >"$RUN/worker.log" 2>&1 &
   PIDS+=($!)
   "$ROOT/.venv/bin/celery" -A config beat --loglevel INFO --schedule "$RUN/beat-schedule" >"$RUN/beat.log" 2>&1 &

@@ -117,14 +117,3 @@ def test_systemd_units_have_no_unknown_or_misplaced_keys(tmp_path):
     )
     complaints = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.returncode == 0 and not complaints, result.stderr
-
-
-def test_jobs_yield_the_cpu_to_page_views():
-    worker = (DEPLOY / "systemd" / "lindung-celery-worker.service").read_text()
-    assert re.search(r"^CPUWeight=(\d+)$", worker, re.M) and re.search(r"^Nice=(\d+)$", worker, re.M)
-    assert "CPUWeight" not in (DEPLOY / "systemd" / "lindung-gunicorn.service").read_text()
-    assert re.search(
-        r'^\s*nice -n \d+ "\$ROOT/\.venv/bin/celery" -A config worker',
-        (DEPLOY / "smoke" / "stack.sh").read_text(),
-        re.M,
-    )
