@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
@@ -259,10 +260,26 @@ def matches_first_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[
     a MATERIALIZED CTE (PostgreSQL): the CTE is planned to return all its rows, so the
     planner fetches the matches by the filter's best index and sorts them, rather than
     walking the ordering's index until ``limit`` rows pass the filter. A materialized
-    CTE's scan returns rows in the order its query produced them (its ORDER BY)."""
+    CTE's scan returns rows in the order its query produced them (its ORDER BY).
+
+    When the order begins with a column of another table (a village's name), no index
+    can walk it, so the CTE itself stops at the page's last row: PostgreSQL then keeps
+    only that many rows while sorting (top-N) instead of sorting every match. For an
+    order an index serves, a limit inside would bring back the walk the CTE avoids."""
     sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
     # The SQL is Django's own for the queryset; every value in it is a parameter.
-    wrapped = f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s OFFSET %s"  # noqa: S608
+    if _order_crosses_a_relation(queryset):
+        wrapped = f"WITH matches AS MATERIALIZED ({sql} LIMIT %s) SELECT * FROM matches OFFSET %s"  # noqa: S608
+        bounds = [offset + limit, offset]
+    else:
+        wrapped = f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s OFFSET %s"  # noqa: S608
+        bounds = [limit, offset]
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(wrapped, [*params, limit, offset])
+        cursor.execute(wrapped, [*params, *bounds])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _order_crosses_a_relation(queryset: QuerySet[Any]) -> bool:
+    order = queryset.query.order_by
+    first = order[0] if order else None
+    return isinstance(first, str) and LOOKUP_SEP in first.lstrip("-")

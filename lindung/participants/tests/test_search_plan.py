@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import math
+import re
 
 import pytest
 from django.db import connection
@@ -102,6 +103,20 @@ def test_few_matches_are_counted_and_paged_from_the_matches_on_postgresql(client
     else:
         assert fenced == []
     assert got == expected(world["admin"], "siti", ("full_name", "id"), 0, 25) and len(got) == 6
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="matches first is PostgreSQL's plan")
+def test_matches_sorted_by_another_tables_column_stop_at_the_page_inside_the_fence(client, world):
+    # No index walks a village's name, so the CTE may stop at the page (top-N sort); an
+    # order an index serves keeps the limit outside, or the planner would walk it.
+    client.force_login(world["admin"])
+    got, sqls = page_of(client, {"q": "aminah", "sort": "-village", "per_page": 10, "page": 2})
+    (page,) = [sql for sql in sqls if "AS MATERIALIZED" in sql and "ORDER BY" in sql]
+    assert re.search(r"ORDER BY .+ LIMIT 20\) SELECT \* FROM matches OFFSET 10$", page), page
+    assert got == expected(world["admin"], "aminah", SORTS["-village"], 10, 10) and len(got) == 2
+    _, sqls = page_of(client, {"q": "aminah", "sort": "name", "per_page": 10, "page": 2})
+    (page,) = [sql for sql in sqls if "AS MATERIALIZED" in sql and "ORDER BY" in sql]
+    assert page.endswith(") SELECT * FROM matches LIMIT 10 OFFSET 10"), page
 
 
 def test_many_matches_walk_the_name_index(client, world, monkeypatch):
