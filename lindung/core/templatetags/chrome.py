@@ -2,8 +2,8 @@
 (menus, footer) once per process and reuse it.
 
 The menus and footer of every staff page are some forty URL reversals and fifty
-translations: about a fifth of a participant page's CPU (BENCHMARKS.md, "Load through
-the production stack"). Their HTML depends only on the language, the URLs and what
+translations: about 2 ms of the 20-27 ms of CPU a participant page takes (bench/chrome.py,
+BENCHMARKS.md "Page chrome kept per process"). Their HTML depends only on the language, the URLs and what
 the template passes as ``vary`` (for example whether the user is an administrator), so it
 is kept in this process's memory under exactly those. What goes inside must depend on
 nothing else: no CSRF token, no request path, no user name. With DEBUG on it renders

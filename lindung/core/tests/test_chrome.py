@@ -45,6 +45,14 @@ def test_a_coordinator_never_gets_the_administrators_menu(request, first, second
             assert (f'href="{reverse(url_name)}"' in html) is user.is_admin, (name, url_name)
 
 
+def test_someone_signed_out_gets_no_menu_after_an_administrators_page(client, admin):
+    login_client(admin).get(reverse("core:home"))  # fills the store with the admin's menu
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert 'class="site-menu' not in html and 'class="nav-primary"' not in html
+    for url_name in ADMIN_ONLY:
+        assert f'href="{reverse(url_name)}"' not in html
+
+
 def test_kept_chrome_is_the_html_rendered_each_time(admin, coord_a):
     for user in (admin, coord_a):
         for language in ("id", "en"):
