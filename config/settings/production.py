@@ -19,6 +19,16 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # catalogue caches (bench/load/cpu_per_request.py measures what that cost per request).
 # A conn_max_age in DATABASE_URL wins.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("LINDUNG_DB_CONN_MAX_AGE", default=300))  # noqa: F405
+# No parallel query workers for the app's own queries, unless LINDUNG_DB_PARALLEL_WORKERS
+# says how many. A parallel plan starts worker processes for one query; with every core
+# already busy serving other requests they only add their start-up and hand-over. At 50
+# users on 2 cores they took a third of a core and p95 went from 460 to 930 ms
+# (BENCHMARKS.md, "Parallel query workers"). Options given in DATABASE_URL win.
+for _alias in DATABASES:  # noqa: F405
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault(  # noqa: F405
+            "options", f"-c max_parallel_workers_per_gather={env.int('LINDUNG_DB_PARALLEL_WORKERS', default=0)}"
+        )
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -61,6 +61,44 @@ def test_production_keeps_database_connections(url, env, kept):
     assert result.stdout.split() == [str(kept)]
 
 
+@pytest.mark.parametrize(
+    ("url", "env", "options"),
+    [
+        ("postgres://u@h/db", {}, "-c max_parallel_workers_per_gather=0"),
+        ("postgres://u@h/db", {"LINDUNG_DB_PARALLEL_WORKERS": "2"}, "-c max_parallel_workers_per_gather=2"),
+        ("postgres://u@h/db?options=-c%20work_mem%3D64MB", {}, "-c work_mem=64MB"),  # the URL wins
+        ("sqlite:////tmp/x.sqlite3", {}, None),  # a PostgreSQL setting only
+    ],
+)
+def test_production_runs_queries_without_parallel_workers(url, env, options):
+    secrets = {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "x"}
+    code = "from django.conf import settings; print(repr(settings.DATABASES['default']['OPTIONS'].get('options')))"
+    result = _import_production({**secrets, **env}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(options)
+
+
+@pytest.mark.django_db
+def test_production_connection_plans_without_parallel_workers():
+    """On a real PostgreSQL connection made by the production settings."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting: the PostgreSQL run checks it")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    secrets = {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "x"}
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('SHOW max_parallel_workers_per_gather')\n"
+        "    print(c.fetchone()[0])"
+    )
+    result = _import_production(secrets, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "0"
+
+
 def test_argon2_is_the_hasher_outside_tests():
     from config.settings import base
 
