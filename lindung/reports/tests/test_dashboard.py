@@ -174,6 +174,7 @@ def _every_snapshot_counts_as_quick(monkeypatch):
 def test_a_slow_snapshot_is_shown_with_its_time_while_it_refreshes(world, coord_a, monkeypatch, settings):
     settings.LINDUNG_DASHBOARD_REFRESH = "inline"
     monkeypatch.setattr(dashboard_cache, "SYNC_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(dashboard_cache, "REFRESH_MIN_SECONDS", 0)
     first = dashboard(coord_a)
     assert first.context["snapshot"].current
     pay(coord_a, world["a2"], 7_000)

@@ -40,8 +40,9 @@ def test_quick_figures_are_recounted_after_a_write(writes):
     assert after.current and after.data == {"recounts": 2}
 
 
-def test_national_figures_are_shown_as_of_their_time_while_one_refresh_runs(writes):
+def test_national_figures_are_shown_as_of_their_time_while_one_refresh_runs(writes, monkeypatch):
     # The national figures (110-170 ms): the view after a write does not wait for them.
+    monkeypatch.setattr(dashboard_cache, "REFRESH_MIN_SECONDS", 0)
     counts, compute = counting(0.15)
     assert dashboard_cache.snapshot({"who": "admin"}, compute).current
     writes[0] += 1
@@ -50,3 +51,39 @@ def test_national_figures_are_shown_as_of_their_time_while_one_refresh_runs(writ
     assert len(counts) == 2  # the refresh ran (inline here; a thread in production)
     again = dashboard_cache.snapshot({"who": "admin"}, compute)
     assert again.current and again.data == {"recounts": 2}
+
+
+def test_national_figures_are_recounted_at_most_every_refresh_interval(writes, monkeypatch):
+    # Writes arrive every second: each view after one must not start another recount.
+    counts, compute = counting(0.15)
+    clock = [1_000.0]
+    monkeypatch.setattr(dashboard_cache.timezone, "now", lambda: _at(clock[0]))
+    assert dashboard_cache.snapshot({"who": "admin"}, compute).current
+    for _ in range(5):
+        clock[0] += 5
+        writes[0] += 1
+        shown = dashboard_cache.snapshot({"who": "admin"}, compute)
+        assert not shown.current and shown.data == {"recounts": 1}
+    assert len(counts) == 1  # 25 s of writes, no recount yet
+    clock[0] += dashboard_cache.REFRESH_MIN_SECONDS - 25
+    writes[0] += 1
+    dashboard_cache.snapshot({"who": "admin"}, compute)
+    assert len(counts) == 2  # the interval passed: one recount (inline here)
+    assert dashboard_cache.snapshot({"who": "admin"}, compute).data == {"recounts": 2}
+
+
+def test_quick_figures_are_recounted_after_every_write_whatever_the_interval(writes, monkeypatch):
+    clock = [1_000.0]
+    monkeypatch.setattr(dashboard_cache.timezone, "now", lambda: _at(clock[0]))
+    counts, compute = counting(0.0)
+    dashboard_cache.snapshot({"who": "coordinator"}, compute)
+    clock[0] += 1
+    writes[0] += 1
+    assert dashboard_cache.snapshot({"who": "coordinator"}, compute).current
+    assert len(counts) == 2
+
+
+def _at(seconds: float):
+    import datetime
+
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
