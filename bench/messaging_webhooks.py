@@ -54,7 +54,7 @@ class Gunicorn:
             f"127.0.0.1:{self.port}",
             "--workers",
             str(workers),
-            # The config recycles a worker every ~1,000 requests (a page server's guard
+            # The config recycles a worker every 2,000-3,000 requests (a page server's guard
             # against slow leaks); at thousands of callbacks a second that would restart
             # every worker every second or two, each restart a second of CPU.
             "--max-requests",
