@@ -179,8 +179,12 @@ class Participant(TimeStampedModel):
 
     @property
     def masked_nik(self) -> str:
-        """NIK with the birth date and serial hidden, for places that need no full number."""
-        return f"{self.nik[:6]}{'*' * 6}{self.nik[12:]}" if len(self.nik) == 16 else self.nik
+        return mask_nik(self.nik)
+
+
+def mask_nik(nik: str) -> str:
+    """NIK with the birth date and serial hidden, for places that need no full number."""
+    return f"{nik[:6]}{'*' * 6}{nik[12:]}" if len(nik) == 16 else nik
 
 
 def document_path(instance: "IdentityDocument", filename: str) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.participants import selectors
 from lindung.participants.columns import EXPORT_KEYS, FIELDS, keys_for, list_columns
 from lindung.participants.filters import ParticipantFilterForm
-from lindung.participants.models import Category, Participant, Sex, Status
+from lindung.participants.models import Category, Participant, Sex, Status, mask_nik
 
 from .spec import ExportColumn, ExportSpec, Params, register
 
@@ -55,8 +55,29 @@ def _filter_form(user: Any, query: QueryDict) -> ParticipantFilterForm:
     return ParticipantFilterForm(query or None, user=user)
 
 
+ROW_FIELDS = (
+    "id",
+    "nik",
+    "full_name",
+    "membership_number",
+    "sex",
+    "birth_date",
+    "phone",
+    "category",
+    "status",
+    "registration_date",
+    "village__name",
+    "district__name",
+    "community_group__name",
+    "coordinator__username",
+    "coordinator__first_name",
+    "coordinator__last_name",
+)
+
+
 def participant_export_queryset(user: Any, params: Params) -> QuerySet[Participant]:
-    """The rows of the participant list for ``user`` and these GET parameters, in its order."""
+    """The rows of the participant list for ``user`` and these GET parameters, in its order,
+    as named tuples of ROW_FIELDS."""
     query = as_querydict(params)
     queryset = selectors.participants_filter(
         selectors.participants_visible_to(user), _filter_form(user, query).filters()
@@ -68,24 +89,9 @@ def participant_export_queryset(user: Any, params: Params) -> QuerySet[Participa
     field = _sortable(user)[sort.lstrip("-")]
     descending = sort.startswith("-")
     queryset = queryset.order_by(f"-{field}" if descending else field, f"-{TIEBREAK}" if descending else TIEBREAK)
-    return queryset.select_related("village", "district", "community_group", "coordinator").only(
-        "id",
-        "nik",
-        "full_name",
-        "membership_number",
-        "sex",
-        "birth_date",
-        "phone",
-        "category",
-        "status",
-        "registration_date",
-        "village__name",
-        "district__name",
-        "community_group__name",
-        "coordinator__username",
-        "coordinator__first_name",
-        "coordinator__last_name",
-    )
+    # Flat rows (a named tuple each) instead of a Participant and its four related objects:
+    # building those took 380 ms of CPU for 9,300 rows, several times the query itself.
+    return queryset.values_list(*ROW_FIELDS, named=True)
 
 
 def _display(form: ParticipantFilterForm, name: str, value: Any) -> str:
@@ -125,19 +131,27 @@ def _column(key: str, value: Callable[[Any], Any], **how: Any) -> ExportColumn:
     return ExportColumn(key, FIELDS[key].label, value, **how)
 
 
+def _coordinator(row: Any) -> str:
+    # User.__str__: the full name, else the username; no coordinator, nothing.
+    if row.coordinator__username is None:
+        return ""
+    full = f"{row.coordinator__first_name} {row.coordinator__last_name}".strip()
+    return full or row.coordinator__username
+
+
 def _columns(user: Any) -> list[ExportColumn]:
     sex, category, status = _labels(Sex), _labels(Category), _labels(Status)
     columns = [
-        _column("nik", lambda p: p.nik, width=18, pdf_value=lambda p: p.masked_nik),
+        _column("nik", lambda p: p.nik, width=18, pdf_value=lambda p: mask_nik(p.nik)),
         _column("name", lambda p: p.full_name, width=28),
         _column("kpj", lambda p: p.membership_number or "", width=14),
         _column("sex", lambda p: sex(p.sex), width=10, in_pdf=False),
         _column("birth_date", lambda p: p.birth_date, kind="date", width=12, in_pdf=False),
         _column("phone", lambda p: p.phone, width=16),
-        _column("village", lambda p: p.village.name, width=20),
-        _column("district", lambda p: p.district.name, width=20),
-        _column("group", lambda p: p.community_group.name if p.community_group else "", width=20),
-        _column("coordinator", lambda p: str(p.coordinator) if p.coordinator else "", width=20),
+        _column("village", lambda p: p.village__name, width=20),
+        _column("district", lambda p: p.district__name, width=20),
+        _column("group", lambda p: p.community_group__name or "", width=20),
+        _column("coordinator", _coordinator, width=20),
         _column("category", lambda p: category(p.category), width=22, in_pdf=False),
         _column("status", lambda p: status(p.status), width=12),
         _column("registered", lambda p: p.registration_date, kind="date", width=12),

@@ -158,7 +158,8 @@ def test_pdf_masks_the_nik_and_numbers_its_pages(client, world):
     assert participant.nik not in text and participant.masked_nik in text
     assert "Page 1" in text and "Participants" in text and "Status: Active" in text
     columns = pdf_columns(PARTICIPANTS.columns(world["a"]))
-    rows = list(pdf_table_rows(columns, [participant], column_widths(columns, 700)))
+    row = next(r for r in PARTICIPANTS.queryset(world["a"], {}) if r.id == participant.pk)  # the export's own row
+    rows = list(pdf_table_rows(columns, [row], column_widths(columns, 700)))
     assert rows[0][0] == participant.masked_nik and rows[0][1] == "Orang Alpha Satu"
 
 
@@ -267,3 +268,26 @@ def test_the_pdf_story_is_drawn_from_the_rows_as_pages_are_made():
     doc = SimpleDocTemplate(io.BytesIO())
     doc.build(LazyStory(story()), onLaterPages=lambda canvas, d: seen_at_page.append(len(made)))
     assert len(made) == 20 and seen_at_page[0] <= 3  # not all made before page 2 started
+
+
+def test_export_rows_carry_the_same_text_as_the_participant(world):
+    """The export reads flat rows, not Participant objects: each column gives the text the
+    model would (the coordinator's name as User.__str__, no group as empty)."""
+    from lindung.communities.tests.factories import CommunityGroupFactory
+    from lindung.participants.models import Participant
+
+    named = CoordinatorFactory(first_name="Siti", last_name="Aminah")
+    ParticipantFactory(coordinator=named, community_group=CommunityGroupFactory(coordinator=named))
+    ParticipantFactory(coordinator=None, registered_by=world["admin"])
+    columns = {c.key: c for c in PARTICIPANTS.columns(world["admin"])}
+    rows = {r.id: r for r in PARTICIPANTS.queryset(world["admin"], {})}
+    people = Participant.objects.select_related("village", "district", "community_group", "coordinator")
+    assert set(rows) == {p.pk for p in people} and len(rows) == 5
+    for person in people:
+        row = rows[person.pk]
+        assert columns["village"].value(row) == person.village.name
+        assert columns["district"].value(row) == person.district.name
+        assert columns["group"].value(row) == (person.community_group.name if person.community_group else "")
+        assert columns["coordinator"].value(row) == (str(person.coordinator) if person.coordinator else "")
+        assert columns["nik"].printed(row) == person.masked_nik
+    assert {columns["coordinator"].value(r) for r in rows.values()} >= {"Siti Aminah", ""}
