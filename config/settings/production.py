@@ -24,11 +24,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("LINDUNG_DB_CONN_MAX_AGE
 # already busy serving other requests they only add their start-up and hand-over. At 50
 # users on 2 cores they took a third of a core and p95 went from 460 to 930 ms
 # (BENCHMARKS.md, "Parallel query workers"). Options given in DATABASE_URL win.
-for _alias in DATABASES:  # noqa: F405
-    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault(  # noqa: F405
-            "options", f"-c max_parallel_workers_per_gather={env.int('LINDUNG_DB_PARALLEL_WORKERS', default=0)}"
-        )
+POSTGRES_SESSION = {
+    **POSTGRES_SESSION,  # noqa: F405
+    "max_parallel_workers_per_gather": str(env.int("LINDUNG_DB_PARALLEL_WORKERS", default=0)),
+}
+postgres_session(DATABASES, POSTGRES_SESSION, DATABASE_URL_OPTIONS)  # noqa: F405
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
