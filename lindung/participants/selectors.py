@@ -150,6 +150,17 @@ def name_key_of(text: str) -> str:
     return normalize_name(text)
 
 
+# The names a list row shows from its related rows (the list page and the export).
+RELATED_NAMES = (
+    "village__name",
+    "district__name",
+    "community_group__name",
+    "coordinator__username",
+    "coordinator__first_name",
+    "coordinator__last_name",
+)
+
+
 def participant_list_rows(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
     """What a list row shows, joined once for the page (no N+1)."""
     return queryset.select_related("village", "district", "community_group", "coordinator").only(
@@ -160,12 +171,7 @@ def participant_list_rows(queryset: QuerySet[Participant]) -> QuerySet[Participa
         "registration_date",
         "possible_duplicate",
         "phone",
-        "village__name",
-        "district__name",
-        "community_group__name",
-        "coordinator__username",
-        "coordinator__first_name",
-        "coordinator__last_name",
+        *RELATED_NAMES,
     )
 
 

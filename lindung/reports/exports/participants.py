@@ -66,12 +66,7 @@ ROW_FIELDS = (
     "category",
     "status",
     "registration_date",
-    "village__name",
-    "district__name",
-    "community_group__name",
-    "coordinator__username",
-    "coordinator__first_name",
-    "coordinator__last_name",
+    *selectors.RELATED_NAMES,
 )
 
 
