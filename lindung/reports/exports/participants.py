@@ -71,19 +71,29 @@ ROW_FIELDS = (
 
 
 def participant_export_queryset(user: Any, params: Params) -> QuerySet[Participant]:
-    """The rows of the participant list for ``user`` and these GET parameters, in its order,
-    as named tuples of ROW_FIELDS."""
+    """The rows of the participant list for ``user`` and these GET parameters, in its order
+    (read as named tuples of ROW_FIELDS by ``participant_export_rows``)."""
     query = as_querydict(params)
     queryset = selectors.participants_filter(
         selectors.participants_visible_to(user), _filter_form(user, query).filters()
     )
     q = _search_text(query)
     if q:
-        queryset = selectors.participants_search(queryset, q)
+        matches = selectors.participants_search(queryset, q)
+        if selectors.pins_one_coordinator(queryset):
+            # One coordinator's matches are found in their range of the covering index
+            # (participant_coord_cover) without reading a table row, and only those rows
+            # are read. Filtered on the table directly, every one of the busiest
+            # coordinator's 20,000 heap pages was read for 223 matches (167 -> 40 ms).
+            matches = Participant.objects.filter(pk__in=matches.values("pk"))
+        queryset = matches
     sort = _sort_key(user, query)
     field = _sortable(user)[sort.lstrip("-")]
     descending = sort.startswith("-")
-    queryset = queryset.order_by(f"-{field}" if descending else field, f"-{TIEBREAK}" if descending else TIEBREAK)
+    return queryset.order_by(f"-{field}" if descending else field, f"-{TIEBREAK}" if descending else TIEBREAK)
+
+
+def participant_export_rows(queryset: QuerySet[Participant]) -> QuerySet[Any]:
     # Flat rows (a named tuple each) instead of a Participant and its four related objects:
     # building those took 380 ms of CPU for 9,300 rows, several times the query itself.
     return queryset.values_list(*ROW_FIELDS, named=True)
@@ -163,6 +173,7 @@ PARTICIPANTS = register(
         filename_stem="peserta",
         columns=_columns,
         queryset=participant_export_queryset,
+        rows=participant_export_rows,
         describe=describe_participant_export,
         params_allowed=frozenset({"q", "sort", *ParticipantFilterForm.base_fields}),
     )

@@ -86,7 +86,8 @@ def export_write(
         filters=spec.describe(user, params),
         total=total,
     )
-    rows = spec.queryset(user, params).iterator(chunk_size=CHUNK)
+    queryset = spec.queryset(user, params)
+    rows = (spec.rows(queryset) if spec.rows else queryset).iterator(chunk_size=CHUNK)
     FORMATS[fmt].write(out, columns=spec.columns(user), rows=counted(rows), meta=meta)
     if progress is not None:
         progress(written, written)

@@ -49,6 +49,9 @@ class ExportSpec:
     queryset: Callable[[Any, Params], QuerySet[Any]]
     describe: Callable[[Any, Params], list[tuple[str, str]]]  # (label, value) of the filters applied
     params_allowed: frozenset[str] = field(default_factory=frozenset)
+    # How the rows are read for writing (flat values, say); None: the queryset's objects.
+    # The count before writing is taken on ``queryset`` itself, without these columns' joins.
+    rows: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
 
     @property
     def job_kind(self) -> str:

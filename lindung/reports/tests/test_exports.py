@@ -158,7 +158,7 @@ def test_pdf_masks_the_nik_and_numbers_its_pages(client, world):
     assert participant.nik not in text and participant.masked_nik in text
     assert "Page 1" in text and "Participants" in text and "Status: Active" in text
     columns = pdf_columns(PARTICIPANTS.columns(world["a"]))
-    row = next(r for r in PARTICIPANTS.queryset(world["a"], {}) if r.id == participant.pk)  # the export's own row
+    row = next(r for r in export_rows(world["a"], {}) if r.id == participant.pk)  # the export's own row
     rows = list(pdf_table_rows(columns, [row], column_widths(columns, 700)))
     assert rows[0][0] == participant.masked_nik and rows[0][1] == "Orang Alpha Satu"
 
@@ -280,7 +280,7 @@ def test_export_rows_carry_the_same_text_as_the_participant(world):
     ParticipantFactory(coordinator=named, community_group=CommunityGroupFactory(coordinator=named))
     ParticipantFactory(coordinator=None, registered_by=world["admin"])
     columns = {c.key: c for c in PARTICIPANTS.columns(world["admin"])}
-    rows = {r.id: r for r in PARTICIPANTS.queryset(world["admin"], {})}
+    rows = {r.id: r for r in export_rows(world["admin"], {})}
     people = Participant.objects.select_related("village", "district", "community_group", "coordinator")
     assert set(rows) == {p.pk for p in people} and len(rows) == 5
     for person in people:
@@ -291,3 +291,24 @@ def test_export_rows_carry_the_same_text_as_the_participant(world):
         assert columns["coordinator"].value(row) == (str(person.coordinator) if person.coordinator else "")
         assert columns["nik"].printed(row) == person.masked_nik
     assert {columns["coordinator"].value(r) for r in rows.values()} >= {"Siti Aminah", ""}
+
+
+def test_a_coordinators_search_export_reads_the_matches_by_id(world):
+    """Within one coordinator, the matches are found first (the covering index's work) and
+    only their rows are read: the same rows and order as filtering the table directly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ParticipantFactory(coordinator=world["a"], full_name="Orang Alpha Tiga")
+    ParticipantFactory(coordinator=world["b"], full_name="Orang Alpha Lain")  # another's: never exported
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(export_rows(world["a"], {"q": ["alpha"]}))
+    assert [r.full_name for r in rows] == ["Orang Alpha Dua", "Orang Alpha Satu", "Orang Alpha Tiga"]
+    assert "IN (SELECT" in queries.captured_queries[-1]["sql"]
+    admin_rows = list(export_rows(world["admin"], {"q": ["alpha"]}))
+    assert len(admin_rows) == 4  # across coordinators: the table filtered directly, as before
+
+
+def export_rows(user, params):
+    assert PARTICIPANTS.rows is not None
+    return PARTICIPANTS.rows(PARTICIPANTS.queryset(user, params))
