@@ -22,8 +22,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("LINDUNG_DB_CONN_MAX_AGE
 # No parallel query workers for the app's own queries, unless LINDUNG_DB_PARALLEL_WORKERS
 # says how many. A parallel plan starts worker processes for one query; with every core
 # already busy serving other requests they only add their start-up and hand-over. At 50
-# users on 2 cores they took a third of a core and p95 went from 460 to 930 ms
-# (BENCHMARKS.md, "Parallel query workers"). Options given in DATABASE_URL win.
+# users on 2 cores they took a third of a core; without them p95 went from 930 to 460 ms
+# (BENCHMARKS.md, "50 users for 5 minutes, session 9"). Options given in DATABASE_URL win.
 POSTGRES_SESSION = {
     **POSTGRES_SESSION,  # noqa: F405
     "max_parallel_workers_per_gather": str(env.int("LINDUNG_DB_PARALLEL_WORKERS", default=0)),
