@@ -45,3 +45,11 @@ logconfig_dict = logging_config(
         "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 )
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """In the exiting worker: write its summary of the webhook callbacks it accepted since
+    the last one (lindung/messaging/callback_log.py), so none go uncounted."""
+    from lindung.messaging.callback_log import accepted
+
+    accepted.flush()

@@ -8,9 +8,10 @@ path keeps what the callback does need, the same code as the Django view
 (``webhooks.webhook_post``): the size limit, the X-Hub-Signature-256 check in constant
 time, and storage under the unique (message, status, timestamp) key before the 200.
 It also keeps what operations need: the request id (from X-Request-ID, else new, and
-returned), one ``lindung.request`` log line with the status and timings (never the body
-or the signature), and Django's request_started/request_finished signals, so database
-connections live and are checked exactly as for any other request. Everything else,
+returned), a ``lindung.request`` line for each refused, failed or slow callback and a
+summary line per worker every 10 s for the accepted ones (callback_log.py; never the
+body or the signature), and Django's request_finished signal, so database connections
+live and are closed as for any other request. Everything else,
 the GET handshake included, goes to Django unchanged."""
 
 import logging
@@ -26,6 +27,7 @@ from django.urls import reverse
 from lindung.core.logs import request_id_var
 from lindung.core.request_id import HEADER, DatabaseTime, request_id_from
 
+from .callback_log import SLOW_MS, VIEW, accepted
 from .webhooks import webhook_post
 
 logger = logging.getLogger(__name__)
@@ -51,7 +53,10 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
     started, cpu_started = time.monotonic(), time.process_time()
     database = DatabaseTime()
     status = 500  # Meta retries a 500
-    signals.request_started.send(sender=__name__, environ=environ)
+    # No request_started: its connection check (close_old_connections) is the one
+    # request_finished made at the end of this worker's last request, and what can go wrong
+    # since (the server dropped the idle connection) the INSERT finds by itself and is
+    # retried once on a new connection (_post_retrying_once). It was a tenth of the path's CPU.
     received = _ReadOnce(environ["wsgi.input"].read)
     try:
         with database.measuring():
@@ -60,22 +65,12 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
         logger.exception("WhatsApp webhook failed")
     finally:
         signals.request_finished.send(sender=__name__)
-        request_log.info(
-            "%s %s %s",
-            "POST",
+        _account(
             path,
             status,
-            extra={
-                "method": "POST",
-                "path": path,
-                "status": status,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                "cpu_ms": round((time.process_time() - cpu_started) * 1000, 1),
-                "db_ms": round(database.seconds * 1000, 1),
-                "queries": database.queries,
-                "view": "messaging:whatsapp_webhook",
-                "user_id": None,
-            },
+            duration_ms=(time.monotonic() - started) * 1000,
+            cpu_ms=(time.process_time() - cpu_started) * 1000,
+            database=database,
         )
         request_id_var.reset(token)
     body = b"ok" if status == 200 else b""
@@ -89,6 +84,31 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
         ],
     )
     return [body]
+
+
+def _account(path: str, status: int, *, duration_ms: float, cpu_ms: float, database: DatabaseTime) -> None:
+    """A refused, failed or slow callback gets its own line, as any request would; an
+    accepted one is counted into this worker's summary line (callback_log.py)."""
+    if status == 200 and duration_ms < SLOW_MS:
+        accepted.add(duration_ms=duration_ms, cpu_ms=cpu_ms, db_ms=database.seconds * 1000, queries=database.queries)
+        return
+    request_log.info(
+        "%s %s %s",
+        "POST",
+        path,
+        status,
+        extra={
+            "method": "POST",
+            "path": path,
+            "status": status,
+            "duration_ms": round(duration_ms, 1),
+            "cpu_ms": round(cpu_ms, 1),
+            "db_ms": round(database.seconds * 1000, 1),
+            "queries": database.queries,
+            "view": VIEW,
+            "user_id": None,
+        },
+    )
 
 
 class _ReadOnce:

@@ -7,16 +7,21 @@ stored callbacks in batches after commit (inline in tests, a thread in `make run
 in production), forward only, each exactly once. Replies go to the inbox's receiver.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models.constants import OnConflict
+from django.utils import timezone
 
 from . import webhook_apply
 from .inbox.receive import inbound_receive
@@ -74,35 +79,86 @@ def webhook_ingest(raw: bytes) -> dict[str, int]:
     return {"statuses": len(statuses), "replies": len(messages)}
 
 
-def _store(events: list[WebhookEvent]) -> None:
+class StatusCallback(NamedTuple):
+    """One status of a callback, as stored (the WebhookEvent columns it fills)."""
+
+    provider_message_id: str
+    status: str
+    timestamp: int
+    callback_data: str
+    payload: dict[str, Any]
+
+
+def _store(statuses: list[StatusCallback]) -> None:
     """``INSERT ... ON CONFLICT DO NOTHING`` of every status, one statement that commits
     itself (outside a transaction; inside one, part of it): one round trip, where
-    bulk_create wraps even one row in BEGIN and COMMIT, three. Values are prepared by
-    the model's own fields, as bulk_create would."""
+    bulk_create wraps even one row in BEGIN and COMMIT, three. The statement is built
+    once per row count, and the values go in without a model instance per row. The
+    columns a callback does not carry take what bulk_create would give them: the time
+    now for ``auto_now_add``, else the field's default."""
+    now = timezone.now()
+    params: list[Any] = []
+    columns = _columns()
+    once = [
+        None if column.position is not None else column.field.get_db_prep_save(column.initial(now), connection)
+        for column in columns
+    ]
+    for status in statuses:
+        for column, value in zip(columns, once, strict=True):
+            if column.position is None:
+                params.append(value)
+            elif column.prepare:
+                params.append(column.field.get_db_prep_save(status[column.position], connection))
+            else:
+                params.append(status[column.position])
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor, len(statuses)), params)
+
+
+class _Column(NamedTuple):
+    field: models.Field[Any, Any]
+    position: int | None  # in StatusCallback; None: a column the callback does not carry
+    prepare: bool  # adapted for the database per row (JSON); str and int go in as they are
+
+    def initial(self, now: datetime) -> Any:
+        return now if getattr(self.field, "auto_now_add", False) else self.field.get_default()
+
+
+@lru_cache(maxsize=1)
+def _columns() -> list[_Column]:
+    carried = StatusCallback._fields
+    return [
+        _Column(f, carried.index(f.attname) if f.attname in carried else None, isinstance(f, models.JSONField))
+        for f in WebhookEvent._meta.concrete_fields
+        if not f.primary_key
+    ]
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(vendor: str, rows: int) -> str:
+    """The INSERT of ``rows`` statuses on this connection's database (``vendor`` keys
+    the cache)."""
     ops = connection.ops
-    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    fields = [column.field for column in _columns()]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = "{} {} ({}) VALUES {} {}".format(
+    return "{} {} ({}) VALUES {} {}".format(
         ops.insert_statement(on_conflict=OnConflict.IGNORE),
         ops.quote_name(WebhookEvent._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join([row] * len(events)),
+        ", ".join([row] * rows),
         ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None) or "",
     )
-    params = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for event in events for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
-def _parse(payload: dict[str, Any]) -> tuple[list[WebhookEvent], list[dict[str, Any]]]:
-    statuses: list[WebhookEvent] = []
+def _parse(payload: dict[str, Any]) -> tuple[list[StatusCallback], list[dict[str, Any]]]:
+    statuses: list[StatusCallback] = []
     messages: list[dict[str, Any]] = []
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
             value = change.get("value") or {}
             for item in value.get("statuses") or []:
                 statuses.append(
-                    WebhookEvent(
+                    StatusCallback(
                         provider_message_id=str(item.get("id", ""))[:128],
                         status=str(item.get("status", ""))[:20],
                         timestamp=int(item.get("timestamp") or 0),

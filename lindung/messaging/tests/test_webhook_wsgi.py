@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from lindung.messaging import fake_provider as fp
+from lindung.messaging import webhook_wsgi
 from lindung.messaging.models import WebhookEvent
 from lindung.messaging.webhook_wsgi import with_webhook_path
 
@@ -106,19 +107,37 @@ def test_malformed_json_with_a_valid_signature_is_a_bad_request(secret):
     assert wsgi_call(with_webhook_path(Django()), URL, b"[1", **signed(b"[1")).status_code == 400
 
 
-def test_the_request_id_is_kept_and_the_log_line_holds_no_body_or_signature(secret, caplog):
+def test_the_request_id_is_kept_and_no_log_line_holds_the_body_or_signature(secret, caplog, monkeypatch):
+    from lindung.messaging import callback_log
+
+    summary = callback_log.CallbackSummary()
+    monkeypatch.setattr(webhook_wsgi, "accepted", summary)
     app = with_webhook_path(Django())
     payload = statuses("wamid.secretive")
-    with caplog.at_level(logging.INFO, logger="lindung.request"):
+    with caplog.at_level(logging.INFO):
         answer = wsgi_call(app, URL, payload, HTTP_X_REQUEST_ID="req-lean-0001", **signed(payload))
         fresh = wsgi_call(app, URL, payload, HTTP_X_REQUEST_ID="bad id!", **signed(payload))
+        refused = wsgi_call(app, URL, payload, HTTP_X_REQUEST_ID="req-lean-0003", HTTP_X_HUB_SIGNATURE_256="sha256=0")
+        summary.flush()
     assert answer.headers["X-Request-ID"] == "req-lean-0001"
     assert fresh.headers["X-Request-ID"] != "bad id!" and len(fresh.headers["X-Request-ID"]) == 32
+    assert refused.status_code == 403 and refused.headers["X-Request-ID"] == "req-lean-0003"
+    # The two accepted callbacks are counted into the summary; the refused one has its own line.
     lines = [r for r in caplog.records if r.name == "lindung.request"]
-    assert [(r.status, r.path, r.view) for r in lines] == [(200, URL, "messaging:whatsapp_webhook")] * 2
-    assert lines[0].queries >= 1
+    assert [(r.status, r.path, r.view) for r in lines] == [(403, URL, "messaging:whatsapp_webhook")]
+    [line] = [r for r in caplog.records if r.name == "lindung.webhooks"]
+    assert line.requests == 2 and line.queries >= 2
     text = caplog.text
     assert "wamid.secretive" not in text and fp.sign(payload, SECRET) not in text and SECRET not in text
+
+
+def test_a_slow_accepted_callback_gets_its_own_line(secret, caplog, monkeypatch):
+    monkeypatch.setattr(webhook_wsgi, "SLOW_MS", 0.0)
+    payload = statuses("wamid.slow")
+    with caplog.at_level(logging.INFO, logger="lindung.request"):
+        assert wsgi_call(with_webhook_path(Django()), URL, payload, **signed(payload)).status_code == 200
+    [line] = [r for r in caplog.records if r.name == "lindung.request"]
+    assert line.status == 200 and line.queries >= 1
 
 
 def test_the_production_wsgi_application_puts_the_lean_path_in_front_of_django(secret):

@@ -142,3 +142,12 @@ def test_gunicorn_workers_do_not_restart_together():
         limits = sorted(config.max_requests + draw.randint(0, config.max_requests_jitter) for _ in range(5))
         together += any(limits[i + 2] - limits[i] <= 20 for i in range(3))
     assert together / trials < 0.05
+
+
+def test_an_exiting_gunicorn_worker_writes_its_webhook_summary(monkeypatch):
+    from lindung.messaging import callback_log
+
+    flushed = []
+    monkeypatch.setattr(callback_log.accepted, "flush", lambda: flushed.append(1))
+    _gunicorn_config().worker_exit(server=None, worker=None)
+    assert flushed == [1]
