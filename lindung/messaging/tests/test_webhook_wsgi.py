@@ -187,3 +187,27 @@ def test_a_broken_kept_connection_is_replaced_and_the_callback_stored_once(secre
     assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
     assert len(calls) == 2 and closed == [1]
     assert sorted(WebhookEvent.objects.values_list("provider_message_id", flat=True)) == ["wamid.r1", "wamid.r2"]
+
+
+@pytest.mark.postgres_only
+def test_the_insert_is_prepared_once_per_connection_and_still_counted(secret, monkeypatch):
+    from django.db import connection
+
+    from lindung.messaging import callback_log
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; SQLite takes Django's own cursor")
+    summary = callback_log.CallbackSummary()
+    monkeypatch.setattr(webhook_wsgi, "accepted", summary)
+    app = with_webhook_path(Django())
+    for mid in ("wamid.prep1", "wamid.prep2", "wamid.prep3"):
+        payload = statuses(mid)
+        assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['INSERT INTO "messaging_webhookevent"%'],
+        )
+        assert cursor.fetchone()[0] == 1  # one row count, one statement, for the three
+    assert WebhookEvent.objects.filter(provider_message_id__startswith="wamid.prep").count() == 3
+    assert summary.requests == 3 and summary.queries >= 3  # the execute wrappers still see it
