@@ -6,19 +6,19 @@ Django's own cursors bind values into the SQL text on the client and never prepa
 queries; this one is for a statement that repeats. Importing it needs psycopg, so only
 PostgreSQL code does."""
 
-from typing import Any
+from typing import Any, Self
 
-from django.db.backends.postgresql.base import ServerBindingCursor
+import psycopg
 
 
-class PreparedCursor(ServerBindingCursor):
+class PreparedCursor(psycopg.Cursor[Any]):
     """Every execute() prepared: psycopg keeps the prepared statement with the connection
     (and prepares it again on a new one). psycopg prepares nothing while the connection's
     threshold is None, so the threshold is lifted for this one call and put back."""
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = True, binary: bool | None = None
-    ) -> Any:
+    ) -> Self:
         connection = self.connection
         threshold = connection.prepare_threshold
         connection.prepare_threshold = 0

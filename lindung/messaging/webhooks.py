@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.utils import CursorWrapper
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ def _store(statuses: list[StatusCallback]) -> None:
         # connection: PostgreSQL then neither parses nor plans it again, and the values
         # are not quoted into the text (BENCHMARKS.md, "Webhooks one status per POST,
         # session 10").
-        with db.make_cursor(PreparedCursor(db.connection)) as cursor:
+        with CursorWrapper(PreparedCursor(db.connection), db) as cursor:
             cursor.execute(sql, params)
         return
     with db.cursor() as cursor:
