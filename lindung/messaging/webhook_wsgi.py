@@ -10,9 +10,9 @@ time, and storage under the unique (message, status, timestamp) key before the 2
 It also keeps what operations need: the request id (from X-Request-ID, else new, and
 returned), a ``lindung.request`` line for each refused, failed or slow callback and a
 summary line per worker every 10 s for the accepted ones (callback_log.py; never the
-body or the signature), and Django's request_finished signal, so database connections
-live and are closed as for any other request. Everything else,
-the GET handshake included, goes to Django unchanged."""
+body or the signature), and the database connection kept and closed by Django's rules
+for any request (CONN_MAX_AGE, and after an error), without sending its signals.
+Everything else, the GET handshake included, goes to Django unchanged."""
 
 import logging
 import time
@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from django.core import signals
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import reverse
 
 from lindung.core.logs import request_id_var
@@ -51,20 +51,17 @@ def _receive(environ: dict[str, Any], start_response: Callable[..., Any], path: 
     request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
     token = request_id_var.set(request_id)
     started, cpu_started = time.monotonic(), time.process_time()
+    db = connections[DEFAULT_DB_ALIAS]  # the only database this path uses
     database = DatabaseTime()
     status = 500  # Meta retries a 500
-    # No request_started: its connection check (close_old_connections) is the one
-    # request_finished made at the end of this worker's last request, and what can go wrong
-    # since (the server dropped the idle connection) the INSERT finds by itself and is
-    # retried once on a new connection (_post_retrying_once). It was a tenth of the path's CPU.
     received = _ReadOnce(environ["wsgi.input"].read)
     try:
-        with database.measuring():
-            status = _post_retrying_once(environ, received)
+        with db.execute_wrapper(database):
+            status = _post_retrying_once(db, environ, received)
     except Exception:
         logger.exception("WhatsApp webhook failed")
     finally:
-        signals.request_finished.send(sender=__name__)
+        _finish(db)
         _account(
             path,
             status,
@@ -124,17 +121,31 @@ class _ReadOnce:
         return self._body
 
 
-def _post_retrying_once(environ: dict[str, Any], body: _ReadOnce) -> int:
+def _finish(db: BaseDatabaseWrapper) -> None:
+    """What Django's request_started and request_finished signals do, as far as this path
+    needs it, without sending them (a tenth of the path's CPU, BENCHMARKS.md): the
+    connection is closed if it is past CONN_MAX_AGE or was left unusable by an error
+    (close_old_connections), once, at the end. At the start it need not be: what can go
+    wrong since the last request's check (the server dropped the idle connection) the
+    INSERT finds by itself and is retried once on a new connection
+    (_post_retrying_once). The rest of what those signals do is nothing here: this path
+    sets no urlconf, and the cache backends' close() does nothing. Not inside a
+    transaction (a test's), which a close would break."""
+    if not db.in_atomic_block:
+        db.close_if_unusable_or_obsolete()
+
+
+def _post_retrying_once(db: BaseDatabaseWrapper, environ: dict[str, Any], body: _ReadOnce) -> int:
     """``webhook_post`` without the health check Django runs on a kept connection before
     a request's first query (CONN_HEALTH_CHECKS: a SELECT 1, a second round trip per
     callback beside its one INSERT). A connection found broken by the INSERT itself (the
     database restarted) is closed and the callback stored once more on a new one: the
     INSERT ignores what is already stored, so nothing is doubled."""
-    if connection.connection is not None:
-        connection.health_check_done = True  # type: ignore[attr-defined]  # set by connect() when health checks are on
+    if db.connection is not None:
+        db.health_check_done = True  # type: ignore[attr-defined]  # set by connect() when health checks are on
     try:
         return webhook_post(environ.get("CONTENT_LENGTH"), body.read, environ.get("HTTP_X_HUB_SIGNATURE_256"))
     except (OperationalError, InterfaceError):
         logger.warning("WhatsApp webhook: the kept database connection was broken; storing on a new one")
-        connection.close()
+        db.close()
         return webhook_post(environ.get("CONTENT_LENGTH"), body.read, environ.get("HTTP_X_HUB_SIGNATURE_256"))

@@ -211,3 +211,24 @@ def test_the_insert_is_prepared_once_per_connection_and_still_counted(secret, mo
         assert cursor.fetchone()[0] == 1  # one row count, one statement, for the three
     assert WebhookEvent.objects.filter(provider_message_id__startswith="wamid.prep").count() == 3
     assert summary.requests == 3 and summary.queries >= 3  # the execute wrappers still see it
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("age_left", "closed"), [(-1.0, True), (300.0, False)])
+def test_the_connection_is_closed_after_a_callback_only_once_past_its_age(secret, age_left, closed):
+    # What request_finished would do (close_old_connections), done without the signal.
+    import time
+
+    from django.db import connection
+
+    if closed and connection.vendor == "sqlite":
+        pytest.skip("Django never closes SQLite's in-memory test database")
+    app = with_webhook_path(Django())
+    connection.ensure_connection()
+    kept = connection.connection
+    connection.close_at = time.monotonic() + age_left
+    payload = statuses(f"wamid.age{age_left}")
+    assert wsgi_call(app, URL, payload, **signed(payload)).status_code == 200
+    assert (connection.connection is None) is closed
+    assert closed or connection.connection is kept
+    assert WebhookEvent.objects.filter(provider_message_id=f"wamid.age{age_left}").exists()
