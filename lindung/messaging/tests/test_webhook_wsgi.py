@@ -213,7 +213,7 @@ def test_the_insert_is_prepared_once_per_connection_and_still_counted(secret, mo
     assert summary.requests == 3 and summary.queries >= 3  # the execute wrappers still see it
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("age_left", "closed"), [(-1.0, True), (300.0, False)])
 def test_the_connection_is_closed_after_a_callback_only_once_past_its_age(secret, age_left, closed):
     # What request_finished would do (close_old_connections), done without the signal.
