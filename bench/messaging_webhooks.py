@@ -54,9 +54,9 @@ class Gunicorn:
             f"127.0.0.1:{self.port}",
             "--workers",
             str(workers),
-            # The config recycles a worker every 2,000-3,000 requests (a page server's guard
-            # against slow leaks); at thousands of callbacks a second that would restart
-            # every worker every second or two, each restart a second of CPU.
+            # The config recycles a worker every 20,000-30,000 requests (a guard against
+            # slow leaks); a restart costs about a second of CPU, which this measure of the
+            # request path leaves out (BENCHMARKS.md, session 10, has the whole stack).
             "--max-requests",
             "0",
             app,

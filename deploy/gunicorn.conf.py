@@ -21,9 +21,14 @@ keepalive = 5
 # the requests evenly, so a small jitter makes them all reach their limit within seconds of
 # one another: with 1,000 + up to 100, all five restarted within 8 s at 50 users and every
 # request waited 4-7 s while they booted. A jitter as wide as half the limit spreads the
-# restarts minutes apart (a test checks that rule).
-max_requests = 2000
-max_requests_jitter = 1000
+# restarts minutes apart (a test checks that rule). The limit counts WhatsApp's status
+# callbacks too, thousands a second in a campaign: at 2,000 + 1,000 every worker restarted
+# every few seconds, each restart a second of CPU, and callbacks through the whole stack
+# fell from 1,271/s to 797/s (BENCHMARKS.md, "Webhooks one status per POST, session 10").
+# At 20,000 + 10,000 a worker serving pages alone (~6 requests/s at 50 users) still restarts
+# about hourly.
+max_requests = 20000
+max_requests_jitter = 10000
 # nginx on this machine sets X-Forwarded-For/-Proto; trust them from loopback only.
 forwarded_allow_ips = "127.0.0.1,::1"
 # systemd manages the process (HUP to reload, TERM to stop): no control socket, which
